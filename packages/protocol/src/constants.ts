@@ -1,0 +1,53 @@
+/** Protocol IDs and limits shared by every side. Limits are checked while decoding. */
+
+/** libp2p protocol for one transfer; the major version changes only on breaking changes. */
+export const TRANSFER_PROTOCOL_ID = '/p2pft/transfer/1.0.0'
+/** libp2p protocol that answers a peer's display name (mDNS gives only PeerIds). */
+export const INFO_PROTOCOL_ID = '/p2pft/info/1.0.0'
+/** Version of the signal server's WebSocket protocol, sent in `hello`. */
+export const SIGNAL_PROTOCOL_VERSION = 1
+/** Path of the signal server's WebSocket endpoint. */
+export const SIGNAL_WS_PATH = '/v1/ws'
+
+/** Chunk size used by senders: large enough for throughput, small enough to re-send cheaply. */
+export const DEFAULT_CHUNK_SIZE_BYTES = 1024 * 1024
+/** Largest chunk a receiver accepts (a sender may pick any size up to this). */
+export const MAX_CHUNK_SIZE_BYTES = 4 * 1024 * 1024
+/** Smallest chunk a receiver accepts, so a hostile sender cannot make us do per-byte work. */
+export const MIN_CHUNK_SIZE_BYTES = 16 * 1024
+/** Largest control frame (JSON); an offer of MAX_FILES entries with long paths fits. */
+export const MAX_CONTROL_FRAME_BYTES = 16 * 1024 * 1024
+/** Largest frame of any kind: a chunk plus its header. */
+export const MAX_FRAME_BYTES = MAX_CHUNK_SIZE_BYTES + 1024
+/** Most entries (files and folders) in one offer. */
+export const MAX_FILES = 100_000
+/** Longest path segment, in UTF-8 bytes (what common file systems allow). */
+export const MAX_NAME_BYTES = 255
+/** Longest relative path, in UTF-8 bytes. */
+export const MAX_PATH_BYTES = 4096
+/** Deepest folder nesting in an offer. */
+export const MAX_PATH_DEPTH = 64
+/** Largest single file or total: 2^53 - 1 bytes, the largest exact integer in JSON. */
+export const MAX_TOTAL_BYTES = Number.MAX_SAFE_INTEGER
+/** Longest display name, in characters. */
+export const MAX_DISPLAY_NAME_LENGTH = 64
+/** Longest room name, in characters. */
+export const MAX_ROOM_NAME_LENGTH = 64
+/** Most rooms one client can join at once. */
+export const MAX_ROOMS_PER_CLIENT = 8
+/** Most multiaddrs one client can announce. */
+export const MAX_ANNOUNCED_ADDRS = 32
+/** Longest multiaddr string accepted. */
+export const MAX_MULTIADDR_LENGTH = 512
+/** Largest WebSocket message to or from the signal server. */
+export const MAX_SIGNAL_MESSAGE_BYTES = 64 * 1024
+/** Largest rendezvous payload forwarded between two peers (signalling only, never file data). */
+export const MAX_RENDEZVOUS_PAYLOAD_BYTES = 8 * 1024
+/** Clients send a heartbeat this often. */
+export const SIGNAL_HEARTBEAT_INTERVAL_MS = 5_000
+/** The server drops a client silent for this long, so it leaves lists within 15 s. */
+export const SIGNAL_HEARTBEAT_TIMEOUT_MS = 12_000
+/** Length of a BLAKE3 digest in bytes. */
+export const BLAKE3_BYTES = 32
+/** Text signed by a client to prove it owns its PeerId; the server nonce follows it. */
+export const REGISTER_SIGNATURE_PREFIX = 'p2pft-signal-register/1:'

@@ -1,0 +1,52 @@
+/**
+ * Every error code the product can report. Codes are public API: never renamed or
+ * reused. Each has a row in docs/errors.md saying what happened and what to do.
+ */
+export const ERROR_CODES = [
+  // Protocol: bytes from a peer or server that do not follow the spec.
+  'PROTOCOL_INVALID_MESSAGE',
+  'PROTOCOL_MESSAGE_TOO_LARGE',
+  'PROTOCOL_UNEXPECTED_MESSAGE',
+  // Transfer: offers, data and files.
+  'TRANSFER_DECLINED',
+  'TRANSFER_INVALID_PATH',
+  'TRANSFER_DUPLICATE_PATH',
+  'TRANSFER_TOO_MANY_FILES',
+  'TRANSFER_INVALID_SIZE',
+  'TRANSFER_INVALID_CHUNK_SIZE',
+  'TRANSFER_HASH_MISMATCH',
+  'TRANSFER_SIZE_MISMATCH',
+  'TRANSFER_CANCELLED',
+  'TRANSFER_PEER_GONE',
+  'TRANSFER_PEER_NOT_FOUND',
+  'TRANSFER_DIAL_FAILED',
+  'TRANSFER_NO_SPACE',
+  'TRANSFER_WRITE_FAILED',
+  'TRANSFER_READ_FAILED',
+  'TRANSFER_SOURCE_NOT_FOUND',
+  'TRANSFER_SOURCE_CHANGED',
+  'TRANSFER_TIMEOUT',
+  // Signal server.
+  'SIGNAL_INVALID_MESSAGE',
+  'SIGNAL_MESSAGE_TOO_LARGE',
+  'SIGNAL_AUTH_FAILED',
+  'SIGNAL_NOT_REGISTERED',
+  'SIGNAL_PEER_NOT_FOUND',
+  'SIGNAL_RATE_LIMITED',
+  'SIGNAL_UNREACHABLE',
+  'SIGNAL_UNSUPPORTED_VERSION',
+  // Client configuration and command line.
+  'CLI_INVALID_ARGUMENTS',
+  'CONFIG_INVALID',
+  'IDENTITY_INVALID',
+  'INTERNAL_ERROR'
+] as const
+
+export type ErrorCode = typeof ERROR_CODES[number]
+
+const KNOWN_CODES: ReadonlySet<string> = new Set(ERROR_CODES)
+
+/** Narrows a code received from a peer; unknown codes are kept as text by callers. */
+export function isErrorCode (value: string): value is ErrorCode {
+  return KNOWN_CODES.has(value)
+}

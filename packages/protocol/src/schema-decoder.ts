@@ -1,0 +1,42 @@
+import { Compile } from 'typebox/compile'
+import type { Static, TSchema } from 'typebox'
+import { AppError } from './app-error.ts'
+import type { ErrorCode } from './error-codes.ts'
+
+export interface SchemaDecoder<T extends TSchema> {
+  /** Validates an already parsed value; throws AppError with the decoder's code. */
+  decode: (value: unknown) => Static<T>
+  /** Parses JSON text or UTF-8 bytes, then validates. */
+  decodeJson: (input: string | Uint8Array) => Static<T>
+  check: (value: unknown) => value is Static<T>
+  schema: T
+}
+
+const utf8 = new TextDecoder('utf-8', { fatal: true })
+
+/**
+ * Compiles a schema once into a decoder, so every boundary validates with the same
+ * object and rejects with a typed error naming the first offending field.
+ */
+export function createSchemaDecoder<T extends TSchema> (schema: T, code: ErrorCode, what: string): SchemaDecoder<T> {
+  const compiled = Compile(schema)
+
+  const decode = (value: unknown): Static<T> => {
+    if (compiled.Check(value)) return value
+    const first = [...compiled.Errors(value)][0]
+    const where = first?.instancePath === '' || first == null ? '' : ` at ${first.instancePath}`
+    throw new AppError(code, `invalid ${what}${where}: ${first?.message ?? 'does not match the schema'}`)
+  }
+
+  const decodeJson = (input: string | Uint8Array): Static<T> => {
+    let parsed: unknown
+    try {
+      parsed = JSON.parse(typeof input === 'string' ? input : utf8.decode(input))
+    } catch (err) {
+      throw new AppError(code, `invalid ${what}: not JSON`, { cause: err })
+    }
+    return decode(parsed)
+  }
+
+  return { decode, decodeJson, check: (value: unknown): value is Static<T> => compiled.Check(value), schema }
+}

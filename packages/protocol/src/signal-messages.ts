@@ -1,0 +1,118 @@
+import Type, { type Static } from 'typebox'
+import { MAX_ROOMS_PER_CLIENT, REGISTER_SIGNATURE_PREFIX } from './constants.ts'
+import { DisplayName, ErrorCodeText, ErrorMessageText, MultiaddrList, MultiaddrText, PeerIdText, RoomName } from './common-schemas.ts'
+import { createSchemaDecoder } from './schema-decoder.ts'
+
+/**
+ * The signal server's WebSocket protocol (docs/protocol.md, "Signal protocol").
+ * Every message is one JSON text frame with a `type` field.
+ */
+
+const Rooms = Type.Array(RoomName, { maxItems: MAX_ROOMS_PER_CLIENT })
+
+/** Free-form signalling data for rendezvous; its size is capped when encoded. */
+const RendezvousPayload = Type.Record(Type.String({ maxLength: 64 }), Type.Unknown())
+
+// ---- client → server ----
+
+export const RegisterRequest = Type.Object({
+  type: Type.Literal('register'),
+  peerId: PeerIdText,
+  name: DisplayName,
+  multiaddrs: MultiaddrList,
+  rooms: Rooms,
+  /** A hidden client sees peers but is not shown to them (one-shot `peers`, `send`). */
+  hidden: Type.Optional(Type.Boolean()),
+  /** base64 Ed25519 signature of REGISTER_SIGNATURE_PREFIX + nonce from `hello`. */
+  signature: Type.String({ minLength: 1, maxLength: 256 })
+})
+
+export const UpdateRequest = Type.Object({
+  type: Type.Literal('update'),
+  name: Type.Optional(DisplayName),
+  multiaddrs: Type.Optional(MultiaddrList),
+  rooms: Type.Optional(Rooms)
+})
+
+export const RendezvousRequest = Type.Object({
+  type: Type.Literal('signal'),
+  to: PeerIdText,
+  payload: RendezvousPayload
+})
+
+export const HeartbeatRequest = Type.Object({ type: Type.Literal('ping') })
+
+export const ClientToSignal = Type.Union([RegisterRequest, UpdateRequest, RendezvousRequest, HeartbeatRequest])
+export type ClientToSignal = Static<typeof ClientToSignal>
+
+// ---- server → client ----
+
+/** Why a peer is visible to another: same public IP, or a room they share. */
+export const PeerVisibility = Type.Union([Type.Literal('network'), Type.Literal('room')])
+export type PeerVisibility = Static<typeof PeerVisibility>
+
+export const PresencePeer = Type.Object({
+  peerId: PeerIdText,
+  name: DisplayName,
+  multiaddrs: MultiaddrList,
+  via: Type.Array(PeerVisibility, { minItems: 1, maxItems: 2 }),
+  rooms: Rooms
+})
+export type PresencePeer = Static<typeof PresencePeer>
+
+export const HelloMessage = Type.Object({
+  type: Type.Literal('hello'),
+  protocolVersion: Type.Integer({ minimum: 1 }),
+  nonce: Type.String({ minLength: 16, maxLength: 128 }),
+  /** The public address the server sees this connection coming from. */
+  observedAddress: Type.Object({ ip: Type.String({ maxLength: 64 }), port: Type.Integer({ minimum: 0, maximum: 65535 }) }),
+  /** The server's circuit relay, if it runs one; the client dials it at the server's host. */
+  relay: Type.Optional(Type.Object({ peerId: PeerIdText, tcpPort: Type.Integer({ minimum: 1, maximum: 65535 }), multiaddrs: MultiaddrList }))
+})
+
+export const RegisteredMessage = Type.Object({
+  type: Type.Literal('registered'),
+  peerId: PeerIdText
+})
+
+export const PeersMessage = Type.Object({
+  type: Type.Literal('peers'),
+  peers: Type.Array(PresencePeer, { maxItems: 10_000 })
+})
+
+export const PeerJoinedMessage = Type.Object({ type: Type.Literal('peer-joined'), peer: PresencePeer })
+export const PeerUpdatedMessage = Type.Object({ type: Type.Literal('peer-updated'), peer: PresencePeer })
+export const PeerLeftMessage = Type.Object({ type: Type.Literal('peer-left'), peerId: PeerIdText })
+
+export const RendezvousDelivery = Type.Object({
+  type: Type.Literal('signal'),
+  from: PeerIdText,
+  payload: RendezvousPayload
+})
+
+export const HeartbeatReply = Type.Object({ type: Type.Literal('pong') })
+
+export const SignalErrorMessage = Type.Object({
+  type: Type.Literal('error'),
+  code: ErrorCodeText,
+  message: ErrorMessageText,
+  /** Set when the error closes the connection. */
+  fatal: Type.Optional(Type.Boolean())
+})
+
+export const SignalToClient = Type.Union([
+  HelloMessage, RegisteredMessage, PeersMessage, PeerJoinedMessage, PeerUpdatedMessage,
+  PeerLeftMessage, RendezvousDelivery, HeartbeatReply, SignalErrorMessage
+])
+export type SignalToClient = Static<typeof SignalToClient>
+
+export type RegisterRequest = Static<typeof RegisterRequest>
+export type HelloMessage = Static<typeof HelloMessage>
+
+export const clientToSignalDecoder = createSchemaDecoder(ClientToSignal, 'SIGNAL_INVALID_MESSAGE', 'signal message')
+export const signalToClientDecoder = createSchemaDecoder(SignalToClient, 'SIGNAL_INVALID_MESSAGE', 'signal server message')
+
+/** The bytes a client signs to prove it owns its PeerId for this connection. */
+export function registerSignaturePayload (nonce: string): Uint8Array {
+  return new TextEncoder().encode(REGISTER_SIGNATURE_PREFIX + nonce)
+}
