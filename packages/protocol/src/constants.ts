@@ -15,6 +15,8 @@ export const DEFAULT_CHUNK_SIZE_BYTES = 1024 * 1024
 export const MAX_CHUNK_SIZE_BYTES = 4 * 1024 * 1024
 /** Smallest chunk a receiver accepts, so a hostile sender cannot make us do per-byte work. */
 export const MIN_CHUNK_SIZE_BYTES = 16 * 1024
+/** Largest answer of the info protocol: a name, nothing more. */
+export const MAX_INFO_RESPONSE_BYTES = 1024
 /** Largest control frame (JSON); an offer of MAX_FILES entries with long paths fits. */
 export const MAX_CONTROL_FRAME_BYTES = 16 * 1024 * 1024
 /** Largest frame of any kind: a chunk plus its header. */

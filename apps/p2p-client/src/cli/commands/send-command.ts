@@ -1,0 +1,24 @@
+import { AppError } from '@p2pft/protocol'
+import { booleanFlag, secondsFlagMs, stringFlag } from '../command-line.ts'
+import type { CommandContext } from '../command-context.ts'
+import { createClient } from '../../client/create-client.ts'
+import { DEFAULT_PEER_WAIT_MS } from '../../constants.ts'
+import { sendFiles } from '../../transfers/send-files.ts'
+
+/** `p2p-client send --to NAME PATH...`: exits 0 only once the receiver verified every file. */
+export async function runSend (context: CommandContext): Promise<number> {
+  const to = stringFlag(context.parsed, 'to')
+  if (to === undefined) throw new AppError('CLI_INVALID_ARGUMENTS', 'send needs --to NAME|PEER_ID')
+  const paths = context.parsed.positionals
+  if (paths.length === 0) throw new AppError('CLI_INVALID_ARGUMENTS', 'send needs at least one file or folder to send')
+  const waitMs = secondsFlagMs(context.parsed, 'wait', DEFAULT_PEER_WAIT_MS)
+  const relayOnly = booleanFlag(context.parsed, 'relay-only') || context.io.env.P2PFT_RELAY_ONLY === '1'
+
+  const client = await createClient({ ...context.clientOptions, name: stringFlag(context.parsed, 'name') ?? context.settings.name, reachable: false })
+  try {
+    await sendFiles({ client, to, paths, relayOnly, waitMs, report: context.report, log: context.log, signal: context.signal })
+    return 0
+  } finally {
+    await client.stop()
+  }
+}

@@ -1,0 +1,75 @@
+import { mkdir } from 'node:fs/promises'
+import { AppError } from '@p2pft/protocol'
+import { createClient, type Client } from '../../client/create-client.ts'
+import { serveIncomingTransfers } from '../../transfers/incoming-transfers.ts'
+import { createOfferPrompt } from '../offer-prompt.ts'
+import type { CommandContext } from '../command-context.ts'
+
+/** How long `listening` waits for the relay reservation, so it means "reachable every way". */
+const RELAY_RESERVATION_WAIT_MS = 5_000
+
+export interface ReceiverOptions {
+  name: string | undefined
+  downloadDir: string
+  autoAccept: boolean
+  /** Exit after the first transfer, with its outcome as the exit code. */
+  once: boolean
+}
+
+/**
+ * A device that others can find and send to (`daemon` and `receive`): online in
+ * presence and on the LAN, answering offers until stopped.
+ */
+export async function serveReceiver (context: CommandContext, options: ReceiverOptions): Promise<number> {
+  try {
+    await mkdir(options.downloadDir, { recursive: true })
+  } catch (err) {
+    throw new AppError('CONFIG_INVALID', `cannot create the download folder ${options.downloadDir}: ${(err as Error).message}`, { cause: err })
+  }
+  const client = await createClient({ ...context.clientOptions, name: options.name, reachable: true })
+  const { report } = context
+  const prompt = createOfferPrompt(context.io)
+  const finished = Promise.withResolvers<number>()
+  context.signal.addEventListener('abort', () => { finished.resolve(130) })
+
+  client.directory.on('online', peer => { report({ event: 'peer-online', peerId: peer.peerId, name: peer.name, via: peer.via }) })
+  client.directory.on('offline', peer => { report({ event: 'peer-offline', peerId: peer.peerId, name: peer.name }) })
+
+  await serveIncomingTransfers({
+    node: client.node,
+    log: context.log,
+    downloadDir: () => options.downloadDir,
+    decide: async () => options.autoAccept ? { accept: true } : await prompt(),
+    report,
+    signal: context.signal,
+    onFinished: (result) => { if (options.once) finished.resolve(result.ok ? 0 : 1) }
+  })
+
+  if (client.signal !== undefined) {
+    try {
+      const hello = await client.signal.whenRegistered(10_000)
+      if (hello.relay !== undefined) await waitForRelayAddress(client, RELAY_RESERVATION_WAIT_MS)
+    } catch (err) {
+      // Keep serving the LAN; the signal client goes on retrying in the background.
+      context.log.warn({ err }, 'signal server not reachable yet; still reachable on the LAN')
+      report({ event: 'error', code: (err as AppError).code ?? 'SIGNAL_UNREACHABLE', message: (err as Error).message })
+    }
+  }
+  report({ event: 'listening', peerId: client.peerId, name: client.name, multiaddrs: client.announcedAddresses(), ...(context.server === undefined ? {} : { server: context.server }) })
+
+  const code = await finished.promise
+  await client.stop()
+  return code
+}
+
+/** Resolves once we hold a relay reservation (a circuit address), or after `timeoutMs`. */
+async function waitForRelayAddress (client: Client, timeoutMs: number): Promise<void> {
+  const hasCircuit = (): boolean => client.announcedAddresses().some(addr => addr.includes('/p2p-circuit'))
+  if (hasCircuit()) return
+  await new Promise<void>((resolve) => {
+    const done = (): void => { clearTimeout(timer); client.node.removeEventListener('self:peer:update', check); resolve() }
+    const check = (): void => { if (hasCircuit()) done() }
+    const timer = setTimeout(done, timeoutMs)
+    client.node.addEventListener('self:peer:update', check)
+  })
+}

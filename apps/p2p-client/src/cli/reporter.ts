@@ -1,0 +1,74 @@
+import type { ClientEvent } from '@p2pft/protocol'
+import { formatBytes, formatProgressLine, formatSpeed } from './human-format.ts'
+
+export type Report = (event: ClientEvent) => void
+
+/** One JSON object per line: the contract scripts rely on. */
+export function createJsonReporter (out: NodeJS.WritableStream): Report {
+  return (event) => { out.write(JSON.stringify(event) + '\n') }
+}
+
+/**
+ * Readable lines for people. On a terminal the progress bar redraws in place; in a
+ * pipe it prints at most one progress line per second.
+ */
+export function createHumanReporter (out: NodeJS.WritableStream & { isTTY?: boolean }): Report {
+  const isTty = out.isTTY === true
+  let progressShown = false
+  let lastPipeProgressMs = 0
+
+  const line = (text: string): void => {
+    if (progressShown && isTty) out.write('\n')
+    progressShown = false
+    out.write(text + '\n')
+  }
+
+  return (event) => {
+    switch (event.event) {
+      case 'listening':
+        line(`${event.name} is online (${event.peerId})${event.server === undefined ? ' on the LAN' : ` via ${event.server}`}`)
+        return
+      case 'peer-online':
+        line(`+ ${event.name}  ${event.peerId}  (${event.via.join(', ')})`)
+        return
+      case 'peer-offline':
+        line(`- ${event.name} went offline`)
+        return
+      case 'offer':
+        line(`${event.from.name} (${event.from.peerId.slice(-8)}) offers ${event.fileCount} file(s), ${formatBytes(event.totalBytes)}:`)
+        for (const entry of event.files.slice(0, 10)) line(`    ${entry.path}${entry.kind === 'directory' ? '/' : `  ${formatBytes(entry.size)}`}`)
+        if (event.files.length > 10) line(`    … and ${event.files.length - 10} more`)
+        return
+      case 'accepted':
+        line(`${event.peer.name} accepted`)
+        return
+      case 'declined':
+        line(`Declined: ${event.message}`)
+        return
+      case 'connection':
+        line(`Connected to ${event.peer.name}: ${event.type} (${event.transport})`)
+        return
+      case 'progress': {
+        const text = formatProgressLine(event.bytes, event.total, event.bytesPerSecond, event.etaSeconds)
+        if (isTty) {
+          out.write(`\r${text}`)
+          progressShown = true
+        } else if (Date.now() - lastPipeProgressMs >= 1000 || event.bytes === event.total) {
+          lastPipeProgressMs = Date.now()
+          out.write(text + '\n')
+        }
+        return
+      }
+      case 'file-complete':
+        return
+      case 'done': {
+        const speed = event.durationMs > 0 ? formatSpeed(event.bytes / (event.durationMs / 1000)) : ''
+        const where = event.savedTo === undefined ? '' : ` to ${event.savedTo}`
+        line(`Done: ${event.files} file(s), ${formatBytes(event.bytes)} in ${(event.durationMs / 1000).toFixed(1)} s (${speed}) — verified${where}`)
+        return
+      }
+      case 'error':
+        line(`Error: ${event.message} [${event.code}]`)
+    }
+  }
+}

@@ -1,0 +1,103 @@
+import { hostname } from 'node:os'
+import type { Logger } from 'pino'
+import { peerIdFromString } from '@libp2p/peer-id'
+import { MAX_DISPLAY_NAME_LENGTH } from '@p2pft/protocol'
+import { SHUTDOWN_TIMEOUT_MS } from '../constants.ts'
+import { loadOrCreateIdentity } from '../identity/identity-store.ts'
+import { createP2PNode, type P2PNode } from '../p2p/create-p2p-node.ts'
+import { serveInfo } from '../p2p/info-protocol.ts'
+import { createPeerDirectory, type PeerDirectory } from '../peers/peer-directory.ts'
+import { createSignalClient, type SignalClient } from '../signal/signal-client.ts'
+import { toSignalWebSocketUrl } from '../signal/server-url.ts'
+import { isLoopbackHost, selectAnnouncedAddresses } from './announced-addresses.ts'
+import { relayMultiaddr } from './relay-address.ts'
+
+export interface ClientOptions {
+  dataDir: string
+  /** @default the machine's host name */
+  name?: string
+  /** Signal server base URL; without one the client works on the LAN alone. */
+  server?: string
+  rooms?: string[]
+  /**
+   * Reachable by others: shown in presence and holding a relay reservation. One-shot
+   * commands that only dial out (`send`, `peers`) are not.
+   * @default true
+   */
+  reachable?: boolean
+  /** @default true */
+  mdns?: boolean
+  /** @default ['/ip4/0.0.0.0/tcp/0'] */
+  listen?: string[]
+  userAgent: string
+  log: Logger
+}
+
+export interface Client {
+  peerId: string
+  name: string
+  node: P2PNode
+  signal: SignalClient | undefined
+  directory: PeerDirectory
+  announcedAddresses: () => string[]
+  stop: () => Promise<void>
+}
+
+/** Starts a device: identity, libp2p node, signal session, relay reservation, peer list. */
+export async function createClient (options: ClientOptions): Promise<Client> {
+  const log = options.log.child({ component: 'client' })
+  // Parsed first so a bad --server fails before anything starts.
+  const serverIsLoopback = options.server !== undefined && isLoopbackHost(toSignalWebSocketUrl(options.server).hostname)
+  const privateKey = await loadOrCreateIdentity(options.dataDir)
+  const name = (options.name ?? hostname()).trim().slice(0, MAX_DISPLAY_NAME_LENGTH) || 'device'
+  const reachable = options.reachable !== false
+  const listen = [...(options.listen ?? ['/ip4/0.0.0.0/tcp/0']), ...(reachable && options.server !== undefined ? ['/p2p-circuit'] : [])]
+  const node = await createP2PNode({ privateKey, listen, mdns: options.mdns, userAgent: options.userAgent })
+  const peerId = node.peerId.toString()
+  await serveInfo(node, () => name)
+
+  let signal: SignalClient | undefined
+  const announcedAddresses = (): string[] => selectAnnouncedAddresses(node.getMultiaddrs(), serverIsLoopback)
+
+  if (options.server !== undefined) {
+    signal = createSignalClient({
+      server: options.server,
+      privateKey,
+      announcement: { name, multiaddrs: reachable ? announcedAddresses() : [], rooms: options.rooms ?? [] },
+      hidden: !reachable,
+      log
+    })
+    const session = signal
+    if (reachable) {
+      // A relay reservation changes our addresses: tell the server so peers can dial the circuit.
+      node.addEventListener('self:peer:update', () => { session.update({ multiaddrs: announcedAddresses() }) })
+      session.on('registered', (hello) => {
+        if (hello.relay === undefined) return
+        relayMultiaddr(session.url, hello.relay)
+          .then(async (addr) => {
+            await node.peerStore.merge(peerIdFromString(hello.relay?.peerId ?? ''), { multiaddrs: [addr], tags: { 'keep-alive-relay': { value: 100 } } })
+            await node.dial(addr)
+            log.debug({ relay: addr.toString() }, 'connected to relay')
+          })
+          .catch((err: unknown) => { log.warn({ err }, 'could not reach the relay; only direct connections will work') })
+      })
+    }
+  }
+
+  const directory = createPeerDirectory({ node, signal, log })
+
+  return {
+    peerId,
+    name,
+    node,
+    signal,
+    directory,
+    announcedAddresses,
+    async stop (): Promise<void> {
+      directory.close()
+      signal?.close()
+      // libp2p's stop can hang after aborted connections (DESIGN.md): bound it.
+      await Promise.race([node.stop(), new Promise(resolve => setTimeout(resolve, SHUTDOWN_TIMEOUT_MS).unref())])
+    }
+  }
+}

@@ -1,0 +1,44 @@
+import { createLibp2p, type Libp2p } from 'libp2p'
+import { tcp } from '@libp2p/tcp'
+import { noise } from '@libp2p/noise'
+import { yamux } from '@libp2p/yamux'
+import { identify, type Identify } from '@libp2p/identify'
+import { ping, type Ping } from '@libp2p/ping'
+import { mdns } from '@libp2p/mdns'
+import { circuitRelayTransport } from '@libp2p/circuit-relay-v2'
+import type { PrivateKey } from '@libp2p/interface'
+
+export type P2PNode = Libp2p<{ identify: Identify, ping: Ping }>
+
+export interface P2PNodeOptions {
+  privateKey: PrivateKey
+  /**
+   * Where to accept direct connections.
+   * @default ['/ip4/0.0.0.0/tcp/0']
+   */
+  listen?: string[]
+  /**
+   * Find peers on this LAN by multicast DNS.
+   * @default true
+   */
+  mdns?: boolean
+  /** Shown to peers in identify; carries the product version. */
+  userAgent: string
+}
+
+/** Assembles the libp2p node: TCP, noise, yamux, identify, ping, circuit relay client, mDNS. */
+export async function createP2PNode (options: P2PNodeOptions): Promise<P2PNode> {
+  return await createLibp2p({
+    privateKey: options.privateKey,
+    nodeInfo: { userAgent: options.userAgent },
+    addresses: { listen: options.listen ?? ['/ip4/0.0.0.0/tcp/0'] },
+    transports: [tcp(), circuitRelayTransport()],
+    connectionEncrypters: [noise()],
+    streamMuxers: [yamux()],
+    peerDiscovery: options.mdns === false ? [] : [mdns()],
+    // The monitor's ping queues behind bulk data and kills busy connections on slow
+    // links (DESIGN.md); transfers detect dead peers themselves.
+    connectionMonitor: { abortConnectionOnPingFailure: false },
+    services: { identify: identify(), ping: ping() }
+  })
+}

@@ -1,0 +1,170 @@
+import { EventEmitter } from 'node:events'
+import type { Logger } from 'pino'
+import type { PeerId } from '@libp2p/interface'
+import { AppError, type PresencePeer } from '@p2pft/protocol'
+import { INFO_QUERY_TIMEOUT_MS } from '../constants.ts'
+import type { P2PNode } from '../p2p/create-p2p-node.ts'
+import { queryInfo } from '../p2p/info-protocol.ts'
+import type { SignalClient } from '../signal/signal-client.ts'
+
+export type Discovery = 'network' | 'room' | 'lan'
+
+/** A device we can send to, however we found it. */
+export interface DirectoryPeer {
+  peerId: string
+  name: string
+  via: Discovery[]
+  /** LAN addresses first: they are the fastest way to reach a peer on this network. */
+  multiaddrs: string[]
+}
+
+export interface PeerDirectoryEvents {
+  online: [peer: DirectoryPeer]
+  offline: [peer: DirectoryPeer]
+}
+
+export interface PeerDirectory extends EventEmitter<PeerDirectoryEvents> {
+  list: () => DirectoryPeer[]
+  /** Resolves with the one peer called `nameOrId` (PeerId, or name ignoring case) once it is online. */
+  waitFor: (nameOrId: string, timeoutMs: number, signal?: AbortSignal) => Promise<DirectoryPeer>
+  close: () => void
+}
+
+interface LanPeer { name: string, multiaddrs: string[], lastSeenMs: number }
+
+/** mDNS re-announces every ~10 s; a LAN peer silent for this long has left. */
+const LAN_PEER_EXPIRY_MS = 35_000
+
+export interface PeerDirectoryDeps {
+  node: P2PNode
+  signal?: SignalClient
+  log: Logger
+}
+
+/**
+ * One list of the devices online right now, from the signal server's presence and
+ * from mDNS on this LAN (names asked over the info protocol).
+ */
+export function createPeerDirectory (deps: PeerDirectoryDeps): PeerDirectory {
+  const log = deps.log.child({ component: 'peer-directory' })
+  const emitter = new EventEmitter<PeerDirectoryEvents>()
+  const lanPeers = new Map<string, LanPeer>()
+  const lanQueries = new Set<string>()
+  let presencePeers: PresencePeer[] = [...(deps.signal?.peers.values() ?? [])]
+  let current = new Map<string, DirectoryPeer>()
+  const controller = new AbortController()
+
+  const merge = (): Map<string, DirectoryPeer> => {
+    const merged = new Map<string, DirectoryPeer>()
+    for (const [peerId, lan] of lanPeers) {
+      merged.set(peerId, { peerId, name: lan.name, via: ['lan'], multiaddrs: [...lan.multiaddrs] })
+    }
+    for (const peer of presencePeers) {
+      const existing = merged.get(peer.peerId)
+      merged.set(peer.peerId, {
+        peerId: peer.peerId,
+        name: peer.name,
+        via: [...(existing?.via ?? []), ...peer.via],
+        multiaddrs: [...new Set([...(existing?.multiaddrs ?? []), ...peer.multiaddrs])]
+      })
+    }
+    return merged
+  }
+
+  const refresh = (): void => {
+    const next = merge()
+    const previous = current
+    current = next
+    for (const [peerId, peer] of previous) if (!next.has(peerId)) emitter.emit('offline', peer)
+    for (const [peerId, peer] of next) if (!previous.has(peerId)) emitter.emit('online', peer)
+  }
+
+  const onPresence = (peers: PresencePeer[]): void => { presencePeers = peers; refresh() }
+  deps.signal?.on('peers', onPresence)
+
+  const askName = async (peerId: PeerId, multiaddrs: string[]): Promise<void> => {
+    const id = peerId.toString()
+    lanQueries.add(id)
+    try {
+      const info = await queryInfo(deps.node, peerId, AbortSignal.any([controller.signal, AbortSignal.timeout(INFO_QUERY_TIMEOUT_MS)]))
+      lanPeers.set(id, { name: info.name, multiaddrs, lastSeenMs: Date.now() })
+      refresh()
+    } catch (err) {
+      log.debug({ err, peerId: id }, 'LAN peer did not tell its name')
+    } finally {
+      lanQueries.delete(id)
+    }
+  }
+
+  const onDiscovery = (event: CustomEvent<{ id: PeerId, multiaddrs: Array<{ toString: () => string }> }>): void => {
+    const { id, multiaddrs } = event.detail
+    const addrs = multiaddrs.map(String).filter(addr => !addr.includes('/p2p-circuit'))
+    if (addrs.length === 0) return
+    const known = lanPeers.get(id.toString())
+    if (known !== undefined) {
+      known.lastSeenMs = Date.now()
+      return
+    }
+    if (!lanQueries.has(id.toString())) void askName(id, addrs)
+  }
+  deps.node.addEventListener('peer:discovery', onDiscovery)
+
+  const expiryTimer = setInterval(() => {
+    const now = Date.now()
+    let changed = false
+    for (const [peerId, lan] of lanPeers) {
+      if (now - lan.lastSeenMs > LAN_PEER_EXPIRY_MS) { lanPeers.delete(peerId); changed = true }
+    }
+    if (changed) refresh()
+  }, 5_000)
+  expiryTimer.unref()
+
+  const findMatches = (nameOrId: string): DirectoryPeer[] => {
+    const byId = current.get(nameOrId)
+    if (byId !== undefined) return [byId]
+    const wanted = nameOrId.toLocaleLowerCase()
+    return [...current.values()].filter(peer => peer.name.toLocaleLowerCase() === wanted)
+  }
+
+  const waitFor = async (nameOrId: string, timeoutMs: number, signal?: AbortSignal): Promise<DirectoryPeer> => {
+    return await new Promise((resolve, reject) => {
+      const check = (): boolean => {
+        const matches = findMatches(nameOrId)
+        if (matches.length === 1 && matches[0] !== undefined) { settle(); resolve(matches[0]); return true }
+        if (matches.length > 1) {
+          settle()
+          reject(new AppError('TRANSFER_PEER_NOT_FOUND', `${matches.length} devices are called "${nameOrId}": send to one by its PeerId (${matches.map(p => p.peerId).join(', ')})`))
+          return true
+        }
+        return false
+      }
+      const onOnline = (): void => { check() }
+      const onAbort = (): void => { settle(); reject(new AppError('TRANSFER_CANCELLED', 'cancelled while waiting for the receiver')) }
+      const timer = setTimeout(() => {
+        settle()
+        reject(new AppError('TRANSFER_PEER_NOT_FOUND', `no device called "${nameOrId}" came online within ${Math.round(timeoutMs / 1000)} s; check that it is running, on the same server and room, or on this LAN`))
+      }, timeoutMs)
+      function settle (): void {
+        clearTimeout(timer)
+        emitter.off('online', onOnline)
+        signal?.removeEventListener('abort', onAbort)
+      }
+      emitter.on('online', onOnline)
+      signal?.addEventListener('abort', onAbort)
+      check()
+    })
+  }
+
+  refresh()
+
+  return Object.assign(emitter, {
+    list: () => [...current.values()],
+    waitFor,
+    close (): void {
+      controller.abort()
+      clearInterval(expiryTimer)
+      deps.signal?.off('peers', onPresence)
+      deps.node.removeEventListener('peer:discovery', onDiscovery)
+    }
+  })
+}
