@@ -17,10 +17,8 @@ export const MAX_CHUNK_SIZE_BYTES = 4 * 1024 * 1024
 export const MIN_CHUNK_SIZE_BYTES = 16 * 1024
 /** Largest answer of the info protocol: a name, nothing more. */
 export const MAX_INFO_RESPONSE_BYTES = 1024
-/** Largest control frame (JSON); an offer of MAX_FILES entries with long paths fits. */
+/** Largest control frame (JSON): an offer of MAX_FILES entries with paths of ~100 bytes fits. */
 export const MAX_CONTROL_FRAME_BYTES = 16 * 1024 * 1024
-/** Largest frame of any kind: a chunk plus its header. */
-export const MAX_FRAME_BYTES = MAX_CHUNK_SIZE_BYTES + 1024
 /** Most entries (files and folders) in one offer. */
 export const MAX_FILES = 100_000
 /** Longest path segment, in UTF-8 bytes (what common file systems allow). */

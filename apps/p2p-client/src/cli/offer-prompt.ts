@@ -1,5 +1,6 @@
 import { createInterface } from 'node:readline/promises'
 import type { OfferDecision } from '@p2pft/transfer'
+import { OFFER_ANSWER_TIMEOUT_MS } from '../constants.ts'
 import type { CommandIo } from './command-context.ts'
 
 /**
@@ -15,10 +16,14 @@ export function createOfferPrompt (io: CommandIo): () => Promise<OfferDecision> 
     const ask = async (): Promise<OfferDecision> => {
       const rl = createInterface({ input: io.stdin, output: io.stdout })
       try {
-        const answer = await rl.question('Accept? [y/N] ')
+        const answer = await rl.question('Accept? [y/N] ', { signal: AbortSignal.timeout(OFFER_ANSWER_TIMEOUT_MS) })
         return /^y(es)?$/i.test(answer.trim())
           ? { accept: true }
           : { accept: false, code: 'TRANSFER_DECLINED', message: 'the receiver declined the files' }
+      } catch (err) {
+        if ((err as Error).name !== 'AbortError') throw err
+        io.stdout.write('\nNo answer; declined.\n')
+        return { accept: false, code: 'TRANSFER_TIMEOUT', message: `nobody answered the offer within ${OFFER_ANSWER_TIMEOUT_MS / 60_000} minutes` }
       } finally {
         rl.close()
       }

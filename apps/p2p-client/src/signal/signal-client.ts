@@ -6,6 +6,7 @@ import {
   AppError, SIGNAL_HEARTBEAT_INTERVAL_MS, SIGNAL_PROTOCOL_VERSION, registerSignaturePayload, signalToClientDecoder,
   type ClientToSignal, type HelloMessage, type PresencePeer, type SignalToClient
 } from '@p2pft/protocol'
+import { SIGNAL_HEARTBEAT_TIMEOUT_MS } from '@p2pft/protocol'
 import { SIGNAL_RECONNECT_MAX_MS, SIGNAL_RECONNECT_MIN_MS } from '../constants.ts'
 import { toSignalWebSocketUrl } from './server-url.ts'
 
@@ -50,6 +51,9 @@ export interface SignalClient extends EventEmitter<SignalClientEvents> {
   close: () => void
 }
 
+/** Close code the server uses when a newer session of the same PeerId replaces ours. */
+const CLOSE_REPLACED = 4002
+
 /**
  * Keeps one authenticated WebSocket session with the signal server: registers with a
  * signature over the server's nonce, mirrors the visible peers, sends heartbeats and
@@ -70,6 +74,7 @@ export function createSignalClient (options: SignalClientOptions): SignalClient 
   let reconnectDelayMs = SIGNAL_RECONNECT_MIN_MS
   let reconnectTimer: NodeJS.Timeout | undefined
   let heartbeatTimer: NodeJS.Timeout | undefined
+  let lastHeardMs = 0
 
   const send = (message: ClientToSignal): void => {
     if (socket?.readyState === WebSocket.OPEN) socket.send(JSON.stringify(message))
@@ -123,8 +128,9 @@ export function createSignalClient (options: SignalClientOptions): SignalClient 
       case 'pong':
         return
       case 'error':
-        if (message.fatal === true) {
-          fatalError = new AppError(message.code === 'SIGNAL_AUTH_FAILED' ? 'SIGNAL_AUTH_FAILED' : 'SIGNAL_UNREACHABLE', `signal server: ${message.message}`)
+        // Only a refused identity is final; anything else (server full, timeouts) is retried.
+        if (message.fatal === true && message.code === 'SIGNAL_AUTH_FAILED') {
+          fatalError = new AppError('SIGNAL_AUTH_FAILED', `signal server: ${message.message}`)
         }
         log.warn({ code: message.code }, `signal server error: ${message.message}`)
     }
@@ -141,9 +147,19 @@ export function createSignalClient (options: SignalClientOptions): SignalClient 
     const ws = new WebSocket(url)
     socket = ws
     ws.addEventListener('open', () => {
-      heartbeatTimer = setInterval(() => { send({ type: 'ping' }) }, SIGNAL_HEARTBEAT_INTERVAL_MS)
+      lastHeardMs = Date.now()
+      heartbeatTimer = setInterval(() => {
+        // A server that stopped answering is as gone as a closed one: reconnect.
+        if (Date.now() - lastHeardMs > SIGNAL_HEARTBEAT_TIMEOUT_MS) {
+          log.debug('signal server silent; reconnecting')
+          ws.close(4000, 'no heartbeat reply')
+          return
+        }
+        send({ type: 'ping' })
+      }, SIGNAL_HEARTBEAT_INTERVAL_MS)
     })
     ws.addEventListener('message', (event) => {
+      lastHeardMs = Date.now()
       if (typeof event.data !== 'string') return
       let message: SignalToClient
       try {
@@ -156,6 +172,10 @@ export function createSignalClient (options: SignalClientOptions): SignalClient 
     })
     ws.addEventListener('close', (event) => {
       clearInterval(heartbeatTimer)
+      if (event.code === CLOSE_REPLACED) {
+        // Another process with this identity took over; fighting it would loop forever.
+        fatalError = new AppError('SIGNAL_SESSION_REPLACED', 'another program using the same identity (data dir) connected to the signal server; this one stopped its session')
+      }
       const wasRegistered = isRegistered
       isRegistered = false
       if (peers.size > 0) replacePeers([])

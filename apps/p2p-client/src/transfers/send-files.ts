@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto'
 import { stat } from 'node:fs/promises'
 import type { Logger } from 'pino'
 import { multiaddr, type Multiaddr } from '@multiformats/multiaddr'
@@ -31,20 +32,21 @@ export async function sendFiles (options: SendFilesOptions): Promise<SendResult>
   const peerRef = { peerId: peer.peerId, name: peer.name }
   options.report({ event: 'connection', peer: peerRef, ...describeConnection(connection) })
   const stream = await connection.newStream(TRANSFER_PROTOCOL_ID, { runOnLimitedConnection: true, signal: options.signal })
-  let transferId: string | undefined
+  const transferId = randomUUID().replaceAll('-', '')
   try {
     return await sendTransfer({
+      transferId,
       stream: toByteStream(stream),
       paths: options.paths,
       senderName: options.client.name,
       log: options.log,
       signal: options.signal,
-      onEvent: (event) => { transferId = event.transferId; options.report(event) },
-      onAccepted: () => { if (transferId !== undefined) options.report({ event: 'accepted', transferId, peer: peerRef }) }
+      onEvent: options.report,
+      onAccepted: () => { options.report({ event: 'accepted', transferId, peer: peerRef }) }
     })
   } catch (err) {
     if (isAppError(err, 'TRANSFER_DECLINED')) {
-      options.report({ event: 'declined', transferId: transferId ?? 'unknown-transfer', peer: peerRef, code: err.code, message: err.message })
+      options.report({ event: 'declined', transferId, peer: peerRef, code: err.code, message: err.message })
     }
     throw err
   }
