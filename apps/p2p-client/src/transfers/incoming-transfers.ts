@@ -1,5 +1,5 @@
 import type { Logger } from 'pino'
-import { TRANSFER_PROTOCOL_ID, isAppError, toAppError, type ClientEvent } from '@p2pft/protocol'
+import { TRANSFER_PROTOCOL_ID, toAppError, type ClientEvent } from '@p2pft/protocol'
 import { receiveTransfer, type IncomingOffer, type OfferDecision, type ReceiveResult } from '@p2pft/transfer'
 import type { P2PNode } from '../p2p/create-p2p-node.ts'
 import { toByteStream } from '../p2p/byte-stream-adapter.ts'
@@ -53,7 +53,7 @@ export async function serveIncomingTransfers (deps: IncomingTransfersDeps): Prom
       deps.onFinished?.({ ok: true, value: result })
     } catch (err) {
       const error = toAppError(err, 'INTERNAL_ERROR', 'the transfer failed unexpectedly')
-      if (!isAppError(error, 'TRANSFER_DECLINED')) {
+      if (error.code !== 'TRANSFER_DECLINED') {
         log.warn({ err: error, transferId, peerId }, 'incoming transfer failed')
         deps.report({ event: 'error', code: error.code, message: error.message, ...(transferId === undefined ? {} : { transferId }) })
       }

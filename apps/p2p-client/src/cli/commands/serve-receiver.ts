@@ -55,7 +55,7 @@ export async function serveReceiver (context: CommandContext, options: ReceiverO
       report({ event: 'error', code: (err as AppError).code ?? 'SIGNAL_UNREACHABLE', message: (err as Error).message })
     }
   }
-  report({ event: 'listening', peerId: client.peerId, name: client.name, multiaddrs: client.announcedAddresses(), ...(context.server === undefined ? {} : { server: context.server }) })
+  report({ event: 'listening', peerId: client.peerId, name: client.name, multiaddrs: client.node.getMultiaddrs().map(String), ...(context.server === undefined ? {} : { server: context.server }) })
 
   const code = await finished.promise
   await client.stop()

@@ -1,0 +1,18 @@
+import type { Uint8ArrayList } from 'uint8arraylist'
+
+/**
+ * A reliable, ordered duplex byte stream (a libp2p stream in production, in-memory in tests).
+ * The engine may call `write` again before an earlier call resolved (an abort frame can
+ * overtake a write that waits on backpressure), so an adapter must queue each call's bytes
+ * whole and in call order before returning, and must not copy or change them afterwards.
+ */
+export interface ByteStream {
+  /** Queues bytes; resolves when more may be written (backpressure honoured by awaiting it). */
+  write (data: Uint8Array | Uint8ArrayList): Promise<void>
+  /** Incoming bytes; ends when the remote closes its write side. */
+  [Symbol.asyncIterator] (): AsyncIterator<Uint8Array | Uint8ArrayList>
+  /** Flushes and half-closes our write side. */
+  closeWrite (): Promise<void>
+  /** Tears the stream down at once (both directions). */
+  abort (err: Error): void
+}

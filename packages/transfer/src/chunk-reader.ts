@@ -1,0 +1,56 @@
+import { constants } from 'node:fs'
+import { open, type FileHandle } from 'node:fs/promises'
+import { AppError, type ManifestEntry } from '@p2pft/protocol'
+
+// Windows has no O_NOFOLLOW; there the manifest builder's lstat is the only guard.
+const OPEN_FLAGS = constants.O_RDONLY | (constants.O_NOFOLLOW ?? 0)
+
+function changed (entry: ManifestEntry, how: string, cause?: unknown): AppError {
+  return new AppError('TRANSFER_SOURCE_CHANGED', `${entry.path} ${how} since it was offered`, { cause })
+}
+
+async function assertUnchanged (handle: FileHandle, entry: ManifestEntry): Promise<void> {
+  const stats = await handle.stat()
+  if (!stats.isFile()) throw changed(entry, 'is no longer a regular file')
+  if (stats.size !== entry.size) throw changed(entry, `changed size (${entry.size} → ${stats.size} bytes)`)
+  if (stats.mtimeMs !== entry.mtimeMs) throw changed(entry, 'was modified')
+}
+
+/**
+ * Reads the file offered as `entry` in pieces of `chunkSizeBytes`, each in a fresh
+ * buffer (the stream may still hold the previous one). One chunk at a time: the next is
+ * read only when the consumer asks, so memory stays flat whatever the file size. Fails
+ * with TRANSFER_SOURCE_CHANGED if the file is gone, resized or modified, checked before
+ * the first and the last chunk leave, so the peer never gets a file mixed of two versions.
+ */
+export async function * readChunks (source: string, entry: ManifestEntry, chunkSizeBytes: number): AsyncGenerator<Uint8Array, void, undefined> {
+  let handle: FileHandle
+  try {
+    handle = await open(source, OPEN_FLAGS)
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code
+    if (code === 'ENOENT' || code === 'ELOOP' || code === 'ENOTDIR') throw changed(entry, 'was removed or replaced', err)
+    throw new AppError('TRANSFER_READ_FAILED', `cannot open ${entry.path}: ${(err as Error).message}`, { cause: err })
+  }
+  try {
+    await assertUnchanged(handle, entry)
+    let position = 0
+    while (position < entry.size) {
+      const length = Math.min(chunkSizeBytes, entry.size - position)
+      const chunk = Buffer.allocUnsafe(length)
+      for (let filled = 0; filled < length;) {
+        const { bytesRead } = await handle.read(chunk, filled, length - filled, position + filled)
+        if (bytesRead === 0) throw changed(entry, 'got shorter')
+        filled += bytesRead
+      }
+      position += length
+      if (position === entry.size) await assertUnchanged(handle, entry)
+      yield chunk
+    }
+  } catch (err) {
+    if (err instanceof AppError) throw err
+    throw new AppError('TRANSFER_READ_FAILED', `cannot read ${entry.path}: ${(err as Error).message}`, { cause: err })
+  } finally {
+    await handle.close()
+  }
+}

@@ -1,0 +1,78 @@
+import { test, type TestContext } from 'node:test'
+import assert from 'node:assert/strict'
+import { randomBytes } from 'node:crypto'
+import { mkdtemp, readdir, readFile, readlink, realpath, rm, stat, symlink, writeFile } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { pino } from 'pino'
+import { Uint8ArrayList } from 'uint8arraylist'
+import { blake3 } from '@napi-rs/blake-hash'
+import { isAppError, type ManifestEntry } from '@p2pft/protocol'
+import { createFileWriter, type FileWriter } from './file-writer.ts'
+
+const log = pino({ level: 'silent' })
+
+async function tempDir (t: TestContext): Promise<string> {
+  const dir = await realpath(await mkdtemp(join(tmpdir(), 'p2pft-writer-')))
+  t.after(() => rm(dir, { recursive: true, force: true }))
+  return dir
+}
+
+async function writerFor (dir: string, entry: ManifestEntry): Promise<FileWriter> {
+  return await createFileWriter({ log }, { root: dir, dir, relativeDir: '', name: entry.path, entry, chunkSizeBytes: 16_384, sync: false })
+}
+
+test('saves a verified file under a numbered name when its name is taken, touching neither the file nor a planted .part', async (t) => {
+  const dir = await tempDir(t)
+  await writeFile(join(dir, 'a.txt'), 'old')
+  await symlink('/nonexistent/target', join(dir, 'a.txt.part'))
+  const data = randomBytes(20_000)
+  const entry: ManifestEntry = { path: 'a.txt', kind: 'file', size: data.byteLength, mtimeMs: Date.UTC(2010, 0, 1) }
+
+  const writer = await writerFor(dir, entry)
+  await writer.write(0, blake3(data.subarray(0, 16_384)), new Uint8ArrayList(data.subarray(0, 10_000), data.subarray(10_000, 16_384)))
+  await writer.write(1, blake3(data.subarray(16_384)), new Uint8ArrayList(data.subarray(16_384)))
+  const saved = await writer.finish(blake3(data).toString('hex'))
+
+  assert.equal(saved.path, 'a (1).txt')
+  assert.ok((await readFile(join(dir, 'a (1).txt'))).equals(data))
+  assert.equal((await stat(join(dir, 'a (1).txt'))).mtimeMs, Date.UTC(2010, 0, 1))
+  assert.equal(await readFile(join(dir, 'a.txt'), 'utf8'), 'old')
+  assert.equal(await readlink(join(dir, 'a.txt.part')), '/nonexistent/target')
+  assert.deepEqual((await readdir(dir)).sort(), ['a (1).txt', 'a.txt', 'a.txt.part'])
+})
+
+test('refuses chunks out of order, a failed whole-file hash and a short file', async (t) => {
+  const dir = await tempDir(t)
+  const data = randomBytes(100)
+  const entry: ManifestEntry = { path: 'b.bin', kind: 'file', size: 200, mtimeMs: 0 }
+
+  const outOfOrder = await writerFor(dir, entry)
+  await assert.rejects(outOfOrder.write(1, blake3(data), new Uint8ArrayList(data)), (err: unknown) => isAppError(err, 'PROTOCOL_UNEXPECTED_MESSAGE'))
+  await outOfOrder.discard()
+
+  const short = await writerFor(dir, entry)
+  await short.write(0, blake3(data), new Uint8ArrayList(data))
+  await assert.rejects(short.finish(blake3(data).toString('hex')), (err: unknown) => isAppError(err, 'TRANSFER_SIZE_MISMATCH'))
+  await short.discard()
+
+  const wrongHash = await writerFor(dir, { ...entry, size: 100 })
+  await wrongHash.write(0, blake3(data), new Uint8ArrayList(data))
+  await assert.rejects(wrongHash.finish('0'.repeat(64)), (err: unknown) => isAppError(err, 'TRANSFER_HASH_MISMATCH'))
+  await wrongHash.discard()
+
+  assert.deepEqual(await readdir(dir), [])
+})
+
+test('a folder leading outside the download folder is refused before anything is created', async (t) => {
+  const root = await tempDir(t)
+  const outside = await tempDir(t)
+  await symlink(outside, join(root, 'escape'))
+  const entry: ManifestEntry = { path: 'escape/x', kind: 'file', size: 1, mtimeMs: 0 }
+
+  await assert.rejects(
+    createFileWriter({ log }, { root, dir: join(root, 'escape'), relativeDir: 'escape', name: 'x', entry, chunkSizeBytes: 16_384 }),
+    (err: unknown) => isAppError(err, 'TRANSFER_WRITE_FAILED')
+  )
+  assert.deepEqual(await readdir(outside), [])
+})

@@ -1,0 +1,217 @@
+import { link, lstat, open, rename, unlink, type FileHandle } from 'node:fs/promises'
+import { join } from 'node:path'
+import type { Logger } from 'pino'
+import type { Uint8ArrayList } from 'uint8arraylist'
+import { Blake3Hasher } from '@napi-rs/blake-hash'
+import { AppError, type ManifestEntry } from '@p2pft/protocol'
+import { assertInsideRoot } from './assert-inside-root.ts'
+import { MAX_DATE_MS, MAX_NAME_ATTEMPTS, PART_SUFFIX } from './constants.ts'
+import { toDiskError } from './disk-error.ts'
+import { fitName, toNumberedName } from './safe-name.ts'
+
+export interface FileWriterDeps {
+  log: Logger
+}
+
+export interface FileWriterOptions {
+  /** Real path of the download folder; nothing is written outside it. */
+  root: string
+  /** Absolute folder the file goes in (inside `root`, already created). */
+  dir: string
+  /** Path of `dir` relative to `root` with `/` separators, '' for `root` itself. */
+  relativeDir: string
+  /** Wanted file name (already safe); a numbered one is used if it gets taken. */
+  name: string
+  /** The offer's entry: its size and hash are enforced, its mtime restored. */
+  entry: ManifestEntry
+  /** Largest chunk the offer announced. */
+  chunkSizeBytes: number
+  /** fsync before the rename, so a crash never leaves a verified name over missing data. @default true */
+  sync?: boolean
+}
+
+export interface SavedFile {
+  /** Final path relative to the download folder, `/` separators. */
+  path: string
+  absolutePath: string
+  size: number
+  blake3: string
+}
+
+/** Writes one incoming file to `<name>.part`, verifies it, then gives it its final name. */
+export interface FileWriter {
+  /** Bytes verified so far. */
+  readonly bytes: number
+  /**
+   * Verifies a chunk and starts writing it. Resolves once the previous chunk is on disk,
+   * so one write overlaps receiving the next chunk but never more.
+   */
+  write: (chunkIndex: number, blake3: Uint8Array, data: Uint8ArrayList) => Promise<void>
+  /** Checks size and whole-file hash, restores mtime, renames without overwriting anything. */
+  finish: (blake3Hex: string) => Promise<SavedFile>
+  /** Removes the .part file (after a failure); a no-op once finished. */
+  discard: () => Promise<void>
+}
+
+/** Link errors of file systems without hard links (FAT, exFAT, some network shares). */
+const NO_HARD_LINKS = new Set(['EPERM', 'ENOTSUP', 'EOPNOTSUPP', 'ENOSYS', 'EXDEV', 'EMLINK'])
+function errnoCode (err: unknown): string | undefined {
+  return (err as NodeJS.ErrnoException).code
+}
+
+async function exists (path: string): Promise<boolean> {
+  try {
+    await lstat(path)
+    return true
+  } catch (err) {
+    if (errnoCode(err) === 'ENOENT') return false
+    throw err
+  }
+}
+
+async function writeFully (handle: FileHandle, bufs: Iterable<Uint8Array>, position: number): Promise<void> {
+  for (const buf of bufs) {
+    for (let offset = 0; offset < buf.byteLength;) {
+      const { bytesWritten } = await handle.write(buf, offset, buf.byteLength - offset, position)
+      if (bytesWritten === 0) throw new Error('the disk accepted no bytes')
+      offset += bytesWritten
+      position += bytesWritten
+    }
+  }
+}
+
+/** Opens `<name>.part` exclusively ('wx' also refuses a symlink planted under that name). */
+async function openPart (dir: string, name: string): Promise<{ handle: FileHandle, partPath: string }> {
+  for (let n = 0; n < MAX_NAME_ATTEMPTS; n++) {
+    const partPath = join(dir, fitName(name, n === 0 ? PART_SUFFIX : `.${n}${PART_SUFFIX}`))
+    try {
+      return { handle: await open(partPath, 'wx'), partPath }
+    } catch (err) {
+      if (errnoCode(err) !== 'EEXIST') throw err
+    }
+  }
+  throw new Error('no free name for a .part file')
+}
+
+/**
+ * Gives the verified .part its final name, never replacing an existing file: link()
+ * fails with EEXIST where rename() would overwrite, and then the next numbered name is
+ * tried. Where hard links are unsupported, rename only after checking the name is free
+ * (a race with another writer is then possible, but only there).
+ */
+async function placeWithoutOverwrite (partPath: string, dir: string, name: string): Promise<string> {
+  for (let n = 0; n < MAX_NAME_ATTEMPTS; n++) {
+    const candidate = toNumberedName(name, n, 'file')
+    const target = join(dir, candidate)
+    try {
+      await link(partPath, target)
+    } catch (err) {
+      const code = errnoCode(err)
+      if (code === 'EEXIST') continue
+      if (code === undefined || !NO_HARD_LINKS.has(code)) throw err
+      if (await exists(target)) continue
+      await rename(partPath, target)
+      return candidate
+    }
+    await unlink(partPath)
+    return candidate
+  }
+  throw new Error('no free name for the file')
+}
+
+export async function createFileWriter (deps: FileWriterDeps, options: FileWriterOptions): Promise<FileWriter> {
+  const { entry, root, dir, name } = options
+  const log = deps.log
+  const sync = options.sync ?? true
+  const chunkHasher = new Blake3Hasher()
+  const fileHasher = new Blake3Hasher()
+  let bytes = 0
+  let nextChunk = 0
+  let pending: Promise<void> = Promise.resolve()
+  let state: 'open' | 'closed' | 'placed' = 'open'
+
+  let handle: FileHandle
+  let partPath: string
+  try {
+    await assertInsideRoot(root, dir, entry.path)
+    ;({ handle, partPath } = await openPart(dir, name))
+  } catch (err) {
+    throw toDiskError(err, entry.path, 'creating')
+  }
+
+  const close = async (): Promise<void> => {
+    if (state !== 'open') return
+    state = 'closed'
+    await handle.close()
+  }
+
+  return {
+    get bytes () { return bytes },
+
+    async write (chunkIndex, blake3, data) {
+      if (chunkIndex !== nextChunk) {
+        throw new AppError('PROTOCOL_UNEXPECTED_MESSAGE', `chunk ${chunkIndex} of ${entry.path} arrived where chunk ${nextChunk} was expected`)
+      }
+      const length = data.byteLength
+      if (length === 0 || length > options.chunkSizeBytes) {
+        throw new AppError('TRANSFER_SIZE_MISMATCH', `chunk ${chunkIndex} of ${entry.path} has ${length} bytes, outside 1..${options.chunkSizeBytes}`)
+      }
+      if (bytes + length > entry.size) {
+        throw new AppError('TRANSFER_SIZE_MISMATCH', `${entry.path} got more than the ${entry.size} bytes offered`)
+      }
+      // Iterate the slices rather than joining them: a join is a copy per chunk.
+      chunkHasher.reset()
+      for (const buf of data) chunkHasher.update(buf)
+      if (!chunkHasher.digestBuffer().equals(blake3)) {
+        throw new AppError('TRANSFER_HASH_MISMATCH', `chunk ${chunkIndex} of ${entry.path} failed its hash`)
+      }
+      for (const buf of data) fileHasher.update(buf)
+      await pending
+      const position = bytes
+      pending = writeFully(handle, data, position).catch((err: unknown) => { throw toDiskError(err, entry.path, 'writing') })
+      pending.catch(() => {})
+      bytes += length
+      nextChunk++
+    },
+
+    async finish (blake3Hex) {
+      await pending
+      if (bytes !== entry.size) {
+        throw new AppError('TRANSFER_SIZE_MISMATCH', `${entry.path} ended after ${bytes} of ${entry.size} bytes`)
+      }
+      const digest = fileHasher.digest('hex')
+      if (digest !== blake3Hex) throw new AppError('TRANSFER_HASH_MISMATCH', `${entry.path} failed its whole-file hash`)
+      try {
+        if (Number.isFinite(entry.mtimeMs) && Math.abs(entry.mtimeMs) <= MAX_DATE_MS) {
+          await handle.utimes(new Date(), new Date(entry.mtimeMs))
+        } else {
+          log.debug({ path: entry.path }, 'offered mtime out of range; left as is')
+        }
+        if (sync) await handle.sync()
+        await close()
+        await assertInsideRoot(root, dir, entry.path)
+        const finalName = await placeWithoutOverwrite(partPath, dir, name)
+        state = 'placed'
+        return {
+          path: options.relativeDir === '' ? finalName : `${options.relativeDir}/${finalName}`,
+          absolutePath: join(dir, finalName),
+          size: bytes,
+          blake3: digest
+        }
+      } catch (err) {
+        throw toDiskError(err, entry.path, 'saving')
+      }
+    },
+
+    async discard () {
+      if (state === 'placed') return
+      await pending.catch(() => {})
+      await close().catch(() => {})
+      try {
+        await unlink(partPath)
+      } catch (err) {
+        if (errnoCode(err) !== 'ENOENT') log.warn({ err, path: entry.path }, 'could not remove a .part file')
+      }
+    }
+  }
+}

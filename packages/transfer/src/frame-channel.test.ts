@@ -1,0 +1,53 @@
+import { test } from 'node:test'
+import assert from 'node:assert/strict'
+import { pino } from 'pino'
+import { AppError, encodeControlFrame, isAppError } from '@p2pft/protocol'
+import { createFrameChannel } from './frame-channel.ts'
+import { createMemoryStreamPair } from './memory-stream.ts'
+
+const log = pino({ level: 'silent' })
+
+test('fail tells the peer the code and message, which its read rejects with', async () => {
+  const [a, b] = createMemoryStreamPair()
+  const local = createFrameChannel({ stream: a, log })
+  const remote = createFrameChannel({ stream: b, log })
+
+  const failing = local.fail(new AppError('TRANSFER_NO_SPACE', 'disk full'))
+  await assert.rejects(remote.read(), (err: unknown) => isAppError(err, 'TRANSFER_NO_SPACE') && err.message === 'disk full')
+  await remote.fail(new Error('seen'))
+  assert.equal((await failing).code, 'TRANSFER_NO_SPACE')
+})
+
+test('an abort with a code we do not know becomes TRANSFER_CANCELLED, stripped of control characters', async () => {
+  const [a, b] = createMemoryStreamPair()
+  const channel = createFrameChannel({ stream: b, log })
+  await a.write(encodeControlFrame({ kind: 'abort', message: { code: 'TRANSFER_FROM_THE_FUTURE', message: 'bye\u001b[31m' } }))
+
+  await assert.rejects(channel.read(), (err: unknown) =>
+    isAppError(err, 'TRANSFER_CANCELLED') && err.message === 'bye [31m (peer code TRANSFER_FROM_THE_FUTURE)')
+})
+
+test('a stream that ends early, or mid-frame, is TRANSFER_PEER_GONE', async () => {
+  const [a, b] = createMemoryStreamPair()
+  const channel = createFrameChannel({ stream: b, log })
+  await a.write(encodeControlFrame({ kind: 'done', message: {} }).subarray(0, 3))
+  await a.closeWrite()
+  await assert.rejects(channel.read(), (err: unknown) => isAppError(err, 'TRANSFER_PEER_GONE'))
+
+  const [c, d] = createMemoryStreamPair()
+  const other = createFrameChannel({ stream: d, log })
+  await c.closeWrite()
+  await assert.rejects(other.read(), (err: unknown) => isAppError(err, 'TRANSFER_PEER_GONE'))
+})
+
+test('a cancelled signal interrupts a pending read with TRANSFER_CANCELLED', async () => {
+  const [, b] = createMemoryStreamPair()
+  const controller = new AbortController()
+  const channel = createFrameChannel({ stream: b, log }, { signal: controller.signal, abortLingerMs: 10 })
+
+  const reading = channel.read()
+  controller.abort()
+
+  await assert.rejects(reading, (err: unknown) => isAppError(err, 'TRANSFER_CANCELLED'))
+  assert.equal((await channel.fail(new Error('later'))).code, 'TRANSFER_CANCELLED')
+})

@@ -1,0 +1,214 @@
+import type { Logger } from 'pino'
+import type { Uint8ArrayList } from 'uint8arraylist'
+import {
+  AppError, FrameDecoder, encodeChunkFrame, encodeControlFrame, type ControlFrame, type TransferFrame
+} from '@p2pft/protocol'
+import type { ByteStream } from './byte-stream.ts'
+import { ABORT_LINGER_MS, FINISH_TIMEOUT_MS } from './constants.ts'
+import { toPeerError, toWireMessage } from './peer-error.ts'
+
+export interface FrameChannelDeps {
+  stream: ByteStream
+  log: Logger
+}
+
+export interface FrameChannelOptions {
+  /** Aborting it stops the transfer with TRANSFER_CANCELLED. */
+  signal?: AbortSignal
+  /** How long `fail` waits for the peer to read our abort frame. @default ABORT_LINGER_MS */
+  abortLingerMs?: number
+  /** How long `finish` waits for the peer to close its side. @default FINISH_TIMEOUT_MS */
+  finishTimeoutMs?: number
+}
+
+/** Frames over a ByteStream, with the stopping rules both sides share. */
+export interface FrameChannel {
+  /** Aborted (with the AppError) once the channel is interrupted or failed. */
+  readonly signal: AbortSignal
+  /**
+   * The next frame. Rejects with the peer's code on an abort frame, with
+   * TRANSFER_PEER_GONE when the stream ends or breaks, with PROTOCOL_* on bad bytes,
+   * or with the reason given to `interrupt`.
+   */
+  read: () => Promise<TransferFrame>
+  send: (frame: ControlFrame) => Promise<void>
+  sendChunk: (fileIndex: number, chunkIndex: number, blake3: Uint8Array, data: Uint8Array) => Promise<void>
+  /** Makes pending and later reads and writes reject with `reason`; the first reason wins. */
+  interrupt: (reason: AppError) => void
+  /** Ends a finished exchange: close our side, wait (bounded) for the peer to close its side. */
+  finish: () => Promise<void>
+  /**
+   * Ends a failed exchange and returns the error to report: the first interrupt reason,
+   * else `err`. Unless the failure came from the peer, sends it an abort frame and
+   * lingers briefly so it can read it, then resets the stream.
+   */
+  fail: (err: unknown) => Promise<AppError>
+}
+
+/** Resolves true when `work` finished in time, false when the time ran out or it threw. */
+async function finishesWithin (work: Promise<unknown>, timeoutMs: number): Promise<boolean> {
+  let timer: NodeJS.Timeout | undefined
+  const timeout = new Promise<boolean>(resolve => { timer = setTimeout(resolve, timeoutMs, false) })
+  try {
+    return await Promise.race([work.then(() => true, () => false), timeout])
+  } finally {
+    clearTimeout(timer)
+  }
+}
+
+export function createFrameChannel (deps: FrameChannelDeps, options: FrameChannelOptions = {}): FrameChannel {
+  const { stream, log } = deps
+  const abortLingerMs = options.abortLingerMs ?? ABORT_LINGER_MS
+  const finishTimeoutMs = options.finishTimeoutMs ?? FINISH_TIMEOUT_MS
+  const decoder = new FrameDecoder()
+  const iterator = stream[Symbol.asyncIterator]()
+  const controller = new AbortController()
+  /** Rejecters of the reads and writes in progress, so an interrupt can stop them. */
+  const waiters = new Set<(err: AppError) => void>()
+  /** Errors that came from the peer (its abort, its vanishing): we do not answer those with an abort frame. */
+  const fromPeer = new WeakSet<AppError>()
+  let reason: AppError | undefined
+  let ended = false
+  let broken: AppError | undefined
+  let filling: Promise<void> | undefined
+  let closed = false
+
+  const peerGone = (message: string, cause?: unknown): AppError => {
+    const err = new AppError('TRANSFER_PEER_GONE', message, { cause })
+    fromPeer.add(err)
+    return err
+  }
+
+  // One pull from the stream at a time. A pull left behind by an interrupted read is
+  // reused by the next one, so no bytes are lost between them.
+  const fill = (): Promise<void> => {
+    filling ??= iterator.next().then(result => {
+      filling = undefined
+      if (result.done === true) ended = true
+      else decoder.push(result.value)
+    }, (err: unknown) => {
+      filling = undefined
+      broken ??= peerGone('the connection to the peer broke', err)
+    })
+    return filling
+  }
+
+  /** The next frame, or undefined when the peer closed its side cleanly. */
+  const readRaw = async (): Promise<TransferFrame | undefined> => {
+    for (;;) {
+      const frame = decoder.next()
+      if (frame !== undefined) return frame
+      if (broken !== undefined) throw broken
+      if (ended) {
+        if (decoder.bufferedBytes > 0) throw peerGone('the peer closed the stream in the middle of a frame')
+        return undefined
+      }
+      await fill()
+    }
+  }
+
+  // Not Promise.race against one long-lived promise: each race would leave a reaction
+  // on it until the transfer ends, one per chunk.
+  const guard = async <T>(work: Promise<T>): Promise<T> => await new Promise<T>((resolve, reject) => {
+    if (reason !== undefined) {
+      work.catch(() => {})
+      reject(reason)
+      return
+    }
+    waiters.add(reject)
+    work.then(
+      value => { waiters.delete(reject); resolve(value) },
+      (err: unknown) => { waiters.delete(reject); reject(err) }
+    )
+  })
+
+  const write = async (data: Uint8Array | Uint8ArrayList): Promise<void> => {
+    if (reason !== undefined) throw reason
+    let written: Promise<void>
+    try {
+      written = stream.write(data)
+    } catch (err) {
+      throw peerGone('could not write to the peer', err)
+    }
+    await guard(written.catch((err: unknown) => { throw peerGone('could not write to the peer', err) }))
+  }
+
+  const interrupt = (err: AppError): void => {
+    if (reason !== undefined) return
+    reason = err
+    controller.abort(err)
+    for (const stop of waiters) stop(err)
+    waiters.clear()
+  }
+
+  const onCancel = (): void => { interrupt(new AppError('TRANSFER_CANCELLED', 'the transfer was cancelled')) }
+  if (options.signal?.aborted === true) onCancel()
+  else options.signal?.addEventListener('abort', onCancel, { once: true })
+  const close = (): void => {
+    closed = true
+    options.signal?.removeEventListener('abort', onCancel)
+  }
+
+  /** Discards what the peer still sends until it closes its side. */
+  const drain = async (): Promise<void> => {
+    for (let frame = await readRaw(); frame !== undefined; frame = await readRaw()) {
+      log.debug({ kind: frame.kind }, 'ignored a frame after the exchange ended')
+    }
+  }
+
+  return {
+    signal: controller.signal,
+
+    async read () {
+      if (reason !== undefined) throw reason
+      const frame = await guard(readRaw())
+      if (frame === undefined) throw peerGone('the peer closed the stream before the transfer finished')
+      if (frame.kind === 'abort') {
+        const err = toPeerError(frame.message.code, frame.message.message, 'TRANSFER_CANCELLED')
+        fromPeer.add(err)
+        throw err
+      }
+      return frame
+    },
+
+    async send (frame) {
+      await write(encodeControlFrame(frame))
+    },
+
+    async sendChunk (fileIndex, chunkIndex, blake3, data) {
+      await write(encodeChunkFrame(fileIndex, chunkIndex, blake3, data))
+    },
+
+    interrupt,
+
+    async finish () {
+      if (reason !== undefined) throw reason
+      close()
+      const closedCleanly = await finishesWithin((async () => {
+        await stream.closeWrite()
+        await drain()
+      })(), finishTimeoutMs)
+      if (!closedCleanly) {
+        log.debug('the peer did not close its side in time; resetting the stream')
+        stream.abort(new Error('the peer did not close the stream'))
+      }
+    },
+
+    async fail (err) {
+      interrupt(err instanceof AppError ? err : new AppError('INTERNAL_ERROR', 'the transfer failed unexpectedly', { cause: err }))
+      const error = reason ?? new AppError('INTERNAL_ERROR', 'the transfer failed unexpectedly', { cause: err })
+      if (closed) return error
+      close()
+      if (!fromPeer.has(error)) {
+        const told = await finishesWithin((async () => {
+          await stream.write(encodeControlFrame({ kind: 'abort', message: { code: error.code, message: toWireMessage(error.message) } }))
+          await stream.closeWrite()
+          await drain()
+        })(), abortLingerMs)
+        if (!told) log.debug({ code: error.code }, 'the peer did not acknowledge our abort in time')
+      }
+      stream.abort(error)
+      return error
+    }
+  }
+}

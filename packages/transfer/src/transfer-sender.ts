@@ -1,0 +1,168 @@
+import { randomUUID } from 'node:crypto'
+import type { Logger } from 'pino'
+import { blake3, Blake3Hasher } from '@napi-rs/blake-hash'
+import {
+  AppError, DEFAULT_CHUNK_SIZE_BYTES, offerDecoder, type OfferMessage, type TransferFrame
+} from '@p2pft/protocol'
+import type { ByteStream } from './byte-stream.ts'
+import { readChunks } from './chunk-reader.ts'
+import { createFrameChannel, type FrameChannel } from './frame-channel.ts'
+import { buildManifest, type Manifest } from './manifest-builder.ts'
+import { validateOffer } from './offer-validator.ts'
+import { toPeerError } from './peer-error.ts'
+import { createProgressMeter, type ProgressMeter } from './progress-meter.ts'
+import { createEventSink, type TransferEvent } from './transfer-event.ts'
+
+export interface SendTransferOptions {
+  stream: ByteStream
+  /** Absolute or cwd-relative paths of files and folders the user chose. */
+  paths: string[]
+  senderName: string
+  log: Logger
+  onEvent?: (event: TransferEvent) => void
+  /** Called once the receiver answered the offer with accept. */
+  onAccepted?: () => void
+  signal?: AbortSignal
+  /** @default DEFAULT_CHUNK_SIZE_BYTES */
+  chunkSizeBytes?: number
+  /** @default a random UUID without dashes */
+  transferId?: string
+}
+
+export interface SendResult {
+  transferId: string
+  files: number
+  bytes: number
+  durationMs: number
+}
+
+function unexpected (frame: TransferFrame, when: string): AppError {
+  return new AppError('PROTOCOL_UNEXPECTED_MESSAGE', `the receiver sent ${frame.kind} ${when}`)
+}
+
+/** What the file pump tells the result reader, so results can be matched to what was sent. */
+interface SendProgress {
+  /** Whole-file BLAKE3 (hex) of each file whose file-end went out, by entry index. */
+  sentHashes: Map<number, string>
+  doneSent: boolean
+}
+
+/**
+ * Streams every file, one chunk at a time, without waiting for per-file verdicts: those
+ * are read concurrently by `awaitVerdicts`, so many small files cost no round trips.
+ */
+async function sendFiles (channel: FrameChannel, manifest: Manifest, chunkSizeBytes: number, meter: ProgressMeter, progress: SendProgress): Promise<void> {
+  for (const [fileIndex, entry] of manifest.entries.entries()) {
+    if (entry.kind !== 'file') continue
+    const fileHasher = new Blake3Hasher()
+    let chunkIndex = 0
+    for await (const chunk of readChunks(manifest.sources[fileIndex] ?? '', entry, chunkSizeBytes)) {
+      fileHasher.update(chunk)
+      await channel.sendChunk(fileIndex, chunkIndex++, blake3(chunk), chunk)
+      meter.add(chunk.byteLength)
+    }
+    const digest = fileHasher.digest('hex')
+    // Recorded before the write resolves: the verdict may overtake the write's promise.
+    progress.sentHashes.set(fileIndex, digest)
+    await channel.send({ kind: 'file-end', message: { fileIndex, blake3: digest } })
+  }
+  progress.doneSent = true
+  await channel.send({ kind: 'done', message: {} })
+}
+
+/** Reads the receiver's verdicts until `complete`; any failure it reports rejects. */
+async function awaitVerdicts (channel: FrameChannel, manifest: Manifest, transferId: string, progress: SendProgress, emit: (event: TransferEvent) => void): Promise<void> {
+  const fileCount = manifest.entries.filter(entry => entry.kind === 'file').length
+  const verified = new Set<number>()
+  for (;;) {
+    const frame = await channel.read()
+    if (frame.kind === 'file-result') {
+      const { fileIndex, ok } = frame.message
+      const sentHash = progress.sentHashes.get(fileIndex)
+      const entry = manifest.entries[fileIndex]
+      if (sentHash === undefined || entry === undefined || verified.has(fileIndex)) throw unexpected(frame, `for file ${fileIndex}, which is not awaiting one`)
+      if (!ok) throw toPeerError(frame.message.code, frame.message.message, 'TRANSFER_WRITE_FAILED')
+      if (frame.message.blake3 !== undefined && frame.message.blake3 !== sentHash) {
+        throw new AppError('TRANSFER_HASH_MISMATCH', `the receiver saved ${entry.path} with a different hash than was sent`)
+      }
+      verified.add(fileIndex)
+      emit({ event: 'file-complete', transferId, path: entry.path, size: entry.size, blake3: sentHash })
+    } else if (frame.kind === 'complete') {
+      if (!progress.doneSent || verified.size !== fileCount) throw unexpected(frame, 'before every file was verified')
+      if (!frame.message.ok) throw toPeerError(frame.message.code, frame.message.message, 'TRANSFER_WRITE_FAILED')
+      if (frame.message.verifiedFiles !== fileCount) {
+        throw new AppError('PROTOCOL_INVALID_MESSAGE', `the receiver reports ${frame.message.verifiedFiles} verified files of ${fileCount}`)
+      }
+      return
+    } else {
+      throw unexpected(frame, 'during the transfer')
+    }
+  }
+}
+
+/**
+ * Sends the chosen files and folders over `stream` and resolves once the receiver
+ * verified every file and confirmed completion. Rejects with an AppError: the
+ * receiver's code when it declines or aborts (an unknown code from a newer peer becomes
+ * TRANSFER_DECLINED for a declined offer, TRANSFER_CANCELLED for an abort, and
+ * TRANSFER_WRITE_FAILED for a failed file), TRANSFER_PEER_GONE when the stream ends
+ * early, TRANSFER_CANCELLED when `signal` aborts. The stream is closed either way.
+ */
+export async function sendTransfer (options: SendTransferOptions): Promise<SendResult> {
+  const startedMs = performance.now()
+  const transferId = options.transferId ?? randomUUID().replaceAll('-', '')
+  const chunkSizeBytes = options.chunkSizeBytes ?? DEFAULT_CHUNK_SIZE_BYTES
+  const log = options.log.child({ component: 'transfer-sender', transferId })
+  const emit = createEventSink(log, options.onEvent)
+  const channel = createFrameChannel({ stream: options.stream, log }, { signal: options.signal })
+  let pump: Promise<void> | undefined
+  try {
+    const manifest = await buildManifest(options.paths, { log })
+    if (channel.signal.aborted) throw channel.signal.reason
+    const offer: OfferMessage = {
+      transferId,
+      senderName: options.senderName,
+      chunkSizeBytes,
+      totalBytes: manifest.totalBytes,
+      entries: manifest.entries
+    }
+    // Our own offer passes the checks the receiver will run, so a bad one fails here, clearly.
+    offerDecoder.decode(offer)
+    const { fileCount } = validateOffer(offer)
+    await channel.send({ kind: 'offer', message: offer })
+    log.info({ files: fileCount, entries: offer.entries.length, bytes: offer.totalBytes }, 'offer sent')
+
+    const response = await channel.read()
+    if (response.kind !== 'offer-response') throw unexpected(response, 'instead of answering the offer')
+    if (!response.message.accepted) {
+      const declined = toPeerError(response.message.code ?? 'TRANSFER_DECLINED', response.message.message, 'TRANSFER_DECLINED')
+      log.info({ code: declined.code }, 'offer declined')
+      await channel.finish()
+      throw declined
+    }
+    log.info('offer accepted')
+    try {
+      options.onAccepted?.()
+    } catch (err) {
+      log.warn({ err }, 'onAccepted listener threw')
+    }
+
+    const meter = createProgressMeter({ transferId, direction: 'send', totalBytes: offer.totalBytes, onProgress: emit })
+    const progress: SendProgress = { sentHashes: new Map(), doneSent: false }
+    pump = sendFiles(channel, manifest, chunkSizeBytes, meter, progress)
+    await Promise.all([pump, awaitVerdicts(channel, manifest, transferId, progress, emit)])
+    await channel.finish()
+
+    const durationMs = Math.round(performance.now() - startedMs)
+    meter.complete()
+    emit({ event: 'done', transferId, direction: 'send', files: fileCount, bytes: offer.totalBytes, durationMs })
+    log.info({ files: fileCount, bytes: offer.totalBytes, ms: durationMs }, 'transfer sent')
+    return { transferId, files: fileCount, bytes: offer.totalBytes, durationMs }
+  } catch (err) {
+    const error = await channel.fail(err)
+    // Let the pump close its file before we report (it stops at its next write).
+    await pump?.catch(() => {})
+    log.info({ code: error.code, err: error }, 'transfer not sent')
+    throw error
+  }
+}
