@@ -5,10 +5,11 @@ import { yamux } from '@libp2p/yamux'
 import { identify, type Identify } from '@libp2p/identify'
 import { ping, type Ping } from '@libp2p/ping'
 import { mdns } from '@libp2p/mdns'
+import type { PeerDiscovery } from '@libp2p/interface'
 import { circuitRelayTransport } from '@libp2p/circuit-relay-v2'
 import type { PrivateKey } from '@libp2p/interface'
 
-export type P2PNode = Libp2p<{ identify: Identify, ping: Ping }>
+export type P2PNode = Libp2p<{ identify: Identify, ping: Ping, mdns?: PeerDiscovery }>
 
 export interface P2PNodeOptions {
   privateKey: PrivateKey
@@ -35,10 +36,11 @@ export async function createP2PNode (options: P2PNodeOptions): Promise<P2PNode> 
     transports: [tcp(), circuitRelayTransport()],
     connectionEncrypters: [noise()],
     streamMuxers: [yamux()],
-    peerDiscovery: options.mdns === false ? [] : [mdns()],
     // The monitor's ping queues behind bulk data and kills busy connections on slow
     // links (DESIGN.md); transfers detect dead peers themselves.
     connectionMonitor: { abortConnectionOnPingFailure: false },
-    services: { identify: identify(), ping: ping() }
+    // mDNS as a service (not peerDiscovery) so the directory can hear every answer:
+    // libp2p's own 'peer:discovery' fires only the first time a peer is seen.
+    services: { identify: identify(), ping: ping(), ...(options.mdns === false ? {} : { mdns: mdns() }) }
   })
 }

@@ -15,6 +15,10 @@ export async function serveInfo (node: P2PNode, getName: () => string): Promise<
 /** Asks a peer its display name; rejects with a typed error on a bad or oversized answer. */
 export async function queryInfo (node: P2PNode, peerId: PeerId, signal: AbortSignal): Promise<InfoResponse> {
   const stream = await node.dialProtocol(peerId, INFO_PROTOCOL_ID, { signal, runOnLimitedConnection: true })
+  // The signal must bound the whole exchange, not only the dial: a stream on a
+  // connection lost in a simultaneous dial would otherwise never end.
+  const onAbort = (): void => { stream.abort(new AppError('TRANSFER_TIMEOUT', 'peer did not answer its name in time')) }
+  signal.addEventListener('abort', onAbort)
   const received = new Uint8ArrayList()
   try {
     for await (const data of stream) {
@@ -26,7 +30,10 @@ export async function queryInfo (node: P2PNode, peerId: PeerId, signal: AbortSig
   } catch (err) {
     stream.abort(err as Error)
     throw err
+  } finally {
+    signal.removeEventListener('abort', onAbort)
   }
+  if (signal.aborted) throw new AppError('TRANSFER_TIMEOUT', 'peer did not answer its name in time')
   await stream.close().catch(() => {})
   return infoResponseDecoder.decodeJson(received.subarray())
 }

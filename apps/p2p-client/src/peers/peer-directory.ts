@@ -1,6 +1,6 @@
 import { EventEmitter } from 'node:events'
 import type { Logger } from 'pino'
-import type { PeerId } from '@libp2p/interface'
+import type { PeerId, PeerInfo } from '@libp2p/interface'
 import { AppError, type PresencePeer } from '@p2pft/protocol'
 import { INFO_QUERY_TIMEOUT_MS } from '../constants.ts'
 import type { P2PNode } from '../p2p/create-p2p-node.ts'
@@ -96,7 +96,7 @@ export function createPeerDirectory (deps: PeerDirectoryDeps): PeerDirectory {
     }
   }
 
-  const onDiscovery = (event: CustomEvent<{ id: PeerId, multiaddrs: Array<{ toString: () => string }> }>): void => {
+  const onLanPeer = (event: CustomEvent<PeerInfo>): void => {
     const { id, multiaddrs } = event.detail
     const addrs = multiaddrs.map(String).filter(addr => !addr.includes('/p2p-circuit'))
     if (addrs.length === 0) return
@@ -107,7 +107,8 @@ export function createPeerDirectory (deps: PeerDirectoryDeps): PeerDirectory {
     }
     if (!lanQueries.has(id.toString())) void askName(id, addrs)
   }
-  deps.node.addEventListener('peer:discovery', onDiscovery)
+  const lanDiscovery = deps.node.services.mdns
+  lanDiscovery?.addEventListener('peer', onLanPeer)
 
   const expiryTimer = setInterval(() => {
     const now = Date.now()
@@ -164,7 +165,7 @@ export function createPeerDirectory (deps: PeerDirectoryDeps): PeerDirectory {
       controller.abort()
       clearInterval(expiryTimer)
       deps.signal?.off('peers', onPresence)
-      deps.node.removeEventListener('peer:discovery', onDiscovery)
+      lanDiscovery?.removeEventListener('peer', onLanPeer)
     }
   })
 }
