@@ -1,0 +1,5 @@
+export { parseCliConfig } from './parse-cli-config.ts'
+export type { CliCommand } from './parse-cli-config.ts'
+export { SignalServerConfig } from './signal-server-config.ts'
+export { CLI_USAGE } from './cli-usage.ts'
+export * from './constants.ts'

@@ -1,0 +1,21 @@
+import Type, { type Static } from 'typebox'
+import { MAX_RELAY_DURATION_LIMIT_SECONDS } from '../relay/index.ts'
+import { MAX_RELAY_RESERVATIONS } from './constants.ts'
+
+const Port = Type.Integer({ minimum: 0, maximum: 65535 })
+
+/** Everything the command line can set, after flags and environment are merged. */
+export const SignalServerConfig = Type.Object({
+  /** IP address to listen on (HTTP and relay). */
+  host: Type.String({ minLength: 1, maxLength: 64 }),
+  port: Port,
+  relay: Type.Boolean(),
+  relayPort: Port,
+  relayMaxReservations: Type.Integer({ minimum: 1, maximum: MAX_RELAY_RESERVATIONS }),
+  relayDataLimitBytes: Type.Integer({ minimum: 1, maximum: Number.MAX_SAFE_INTEGER }),
+  relayDurationLimitSeconds: Type.Integer({ minimum: 1, maximum: MAX_RELAY_DURATION_LIMIT_SECONDS }),
+  relayKeyFile: Type.Optional(Type.String({ minLength: 1 })),
+  verbose: Type.Boolean()
+}, { additionalProperties: false })
+
+export type SignalServerConfig = Static<typeof SignalServerConfig>

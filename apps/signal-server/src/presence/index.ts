@@ -1,0 +1,8 @@
+export { createPresenceHub } from './presence-hub.ts'
+export type { HelloRelay, PresenceHub, PresenceHubDeps, PresenceHubOptions } from './presence-hub.ts'
+export { createPresenceRegistry } from './presence-registry.ts'
+export type { PresenceRegistry, PresenceRegistryOptions } from './presence-registry.ts'
+export { observedAddressOf } from './observed-address.ts'
+export type { ObservedAddress } from './observed-address.ts'
+export type { SignalSocket } from './signal-socket.ts'
+export { CLOSE_GOING_AWAY } from './constants.ts'

@@ -1,0 +1,210 @@
+import {
+  isAppError, SIGNAL_HEARTBEAT_TIMEOUT_MS, SIGNAL_PROTOCOL_VERSION,
+  type ClientToSignal, type HelloMessage, type RegisterRequest, type SignalToClient
+} from '@p2pft/protocol'
+import type { Logger } from 'pino'
+import type { RendezvousForwarder } from '../rendezvous/index.ts'
+import {
+  CLOSE_AUTH_FAILED, CLOSE_INTERNAL_ERROR, CLOSE_REPLACED, CLOSE_TIMEOUT, CLOSE_TRY_AGAIN_LATER, HEARTBEAT_CHECK_INTERVAL_MS, MAX_SESSIONS,
+  REGISTER_TIMEOUT_MS
+} from './constants.ts'
+import { networkKeyOf } from './network-key.ts'
+import type { ObservedAddress } from './observed-address.ts'
+import { toPeerListMessages } from './peer-list-messages.ts'
+import type { PresenceChangeResult, PresenceNotice, PresenceRegistry } from './presence-registry.ts'
+import { verifyRegisterSignature } from './register-signature.ts'
+import { createSignalSession, type SignalSession } from './signal-session.ts'
+import type { SignalSocket } from './signal-socket.ts'
+
+/** The relay as announced in `hello`. */
+export type HelloRelay = NonNullable<HelloMessage['relay']>
+
+export interface PresenceHubDeps {
+  log: Logger
+  registry: PresenceRegistry
+  rendezvous: RendezvousForwarder
+}
+
+export interface PresenceHubOptions {
+  /** Announced in `hello`; leave out when no relay runs. */
+  relay?: HelloRelay | undefined
+  /** @default SIGNAL_HEARTBEAT_TIMEOUT_MS */
+  heartbeatTimeoutMs?: number
+  /** @default HEARTBEAT_CHECK_INTERVAL_MS */
+  heartbeatCheckIntervalMs?: number
+  /** @default REGISTER_TIMEOUT_MS */
+  registerTimeoutMs?: number
+  /** @default MAX_SESSIONS */
+  maxSessions?: number
+  /** @default Date.now */
+  now?: () => number
+}
+
+/**
+ * The presence service: owns the sessions, turns their messages into registry
+ * changes and rendezvous deliveries, and drops clients that go silent.
+ */
+export interface PresenceHub {
+  /** Takes over a freshly upgraded WebSocket. */
+  attach: (socket: SignalSocket, observedAddress: ObservedAddress) => void
+  /** Registered peers (hidden ones included). */
+  readonly peerCount: number
+  readonly sessionCount: number
+  /** Closes every session with `code` and stops the heartbeat timer; later sockets are turned away. */
+  closeAll: (code: number, reason: string) => void
+}
+
+export function createPresenceHub (deps: PresenceHubDeps, options: PresenceHubOptions = {}): PresenceHub {
+  const { registry, rendezvous } = deps
+  const log = deps.log.child({ component: 'presence' })
+  const heartbeatTimeoutMs = options.heartbeatTimeoutMs ?? SIGNAL_HEARTBEAT_TIMEOUT_MS
+  const registerTimeoutMs = options.registerTimeoutMs ?? REGISTER_TIMEOUT_MS
+  const maxSessions = options.maxSessions ?? MAX_SESSIONS
+  const now = options.now ?? Date.now
+  const sessions = new Set<SignalSession>()
+  const byPeer = new Map<string, SignalSession>()
+  const verifying = new Set<SignalSession>()
+  let stopped = false
+
+  const sweeper = setInterval(dropSilentSessions, options.heartbeatCheckIntervalMs ?? HEARTBEAT_CHECK_INTERVAL_MS)
+  sweeper.unref()
+
+  function dropSilentSessions (): void {
+    const nowMs = now()
+    for (const session of sessions) {
+      if (session.peerId == null && nowMs - session.connectedAtMs > registerTimeoutMs) {
+        session.sendError('SIGNAL_NOT_REGISTERED', `no register within ${registerTimeoutMs} ms`, CLOSE_TIMEOUT)
+      } else if (session.peerId != null && nowMs - session.lastSeenAtMs > heartbeatTimeoutMs) {
+        log.debug({ peer: shortId(session.peerId), silentMs: nowMs - session.lastSeenAtMs }, 'heartbeat timeout')
+        session.close(CLOSE_TIMEOUT, 'heartbeat timeout')
+      }
+    }
+  }
+
+  function deliver (notices: Array<PresenceNotice | { to: string, message: SignalToClient }>): void {
+    for (const { to, message } of notices) byPeer.get(to)?.send(message)
+  }
+
+  function applyChange (session: SignalSession, change: PresenceChangeResult): void {
+    deliver(change.notices)
+    if (change.fullRooms.length > 0) {
+      // No dedicated code exists for a full room; being over a capacity limit is the closest.
+      session.sendError('SIGNAL_RATE_LIMITED', `room full, not joined: ${change.fullRooms.join(', ')}`)
+    }
+  }
+
+  async function register (session: SignalSession, request: RegisterRequest): Promise<void> {
+    if (session.peerId != null || verifying.has(session)) {
+      session.sendError('SIGNAL_INVALID_MESSAGE', 'already registered on this connection: send update instead')
+      return
+    }
+    verifying.add(session)
+    try {
+      await verifyRegisterSignature(request.peerId, session.nonce, request.signature)
+    } catch (err) {
+      if (!isAppError(err)) throw err
+      log.debug({ session: session.id, reason: err.message }, 'register refused')
+      session.sendError(err.code, err.message, CLOSE_AUTH_FAILED)
+      return
+    } finally {
+      verifying.delete(session)
+    }
+    if (session.isClosed) return
+
+    const { peerId } = request
+    const previous = byPeer.get(peerId)
+    session.peerId = peerId
+    byPeer.set(peerId, session)
+    // After byPeer points at the new session, closing the old one removes nothing.
+    previous?.close(CLOSE_REPLACED, 'replaced by a newer connection of the same peer')
+
+    const change = registry.upsert({
+      peerId,
+      name: request.name,
+      multiaddrs: request.multiaddrs,
+      rooms: request.rooms,
+      hidden: request.hidden === true,
+      networkKey: networkKeyOf(session.observedAddress.ip)
+    })
+    session.send({ type: 'registered', peerId })
+    for (const message of toPeerListMessages(registry.visiblePeers(peerId))) session.send(message)
+    applyChange(session, change)
+    log.debug({ peer: shortId(peerId), hidden: request.hidden === true, rooms: request.rooms.length, replaced: previous != null }, 'peer registered')
+  }
+
+  function receive (session: SignalSession, message: ClientToSignal): void {
+    if (message.type === 'register') {
+      register(session, message).catch((err: unknown) => {
+        log.error({ err, session: session.id }, 'register failed unexpectedly')
+        session.sendError('INTERNAL_ERROR', 'register failed on the server', CLOSE_INTERNAL_ERROR)
+      })
+      return
+    }
+    const peerId = session.peerId
+    if (peerId == null) {
+      session.sendError('SIGNAL_NOT_REGISTERED', `send register before ${message.type}`)
+      return
+    }
+    switch (message.type) {
+      case 'ping':
+        session.send({ type: 'pong' })
+        return
+      case 'update':
+        applyChange(session, registry.update(peerId, message))
+        return
+      case 'signal':
+        try {
+          deliver([rendezvous.route(peerId, message)])
+        } catch (err) {
+          if (!isAppError(err)) throw err
+          session.sendError(err.code, err.message)
+        }
+    }
+  }
+
+  function leave (session: SignalSession): void {
+    sessions.delete(session)
+    const peerId = session.peerId
+    if (peerId == null || byPeer.get(peerId) !== session) return
+    byPeer.delete(peerId)
+    rendezvous.forget(peerId)
+    deliver(registry.remove(peerId))
+    log.debug({ peer: shortId(peerId) }, 'peer left')
+  }
+
+  return {
+    attach (socket, observedAddress) {
+      if (stopped || sessions.size >= maxSessions) {
+        const message = stopped ? 'server is shutting down' : 'server is full, try again later'
+        socket.send(JSON.stringify({ type: 'error', code: 'SIGNAL_RATE_LIMITED', message, fatal: true }))
+        socket.close(CLOSE_TRY_AGAIN_LATER, message)
+        log.warn({ sessions: sessions.size }, 'connection turned away')
+        return
+      }
+      const session = createSignalSession({ socket, log, onMessage: receive, onClose: leave }, { observedAddress, now })
+      sessions.add(session)
+      session.send({
+        type: 'hello',
+        protocolVersion: SIGNAL_PROTOCOL_VERSION,
+        nonce: session.nonce,
+        observedAddress,
+        ...(options.relay == null ? {} : { relay: options.relay })
+      })
+    },
+
+    get peerCount () { return registry.size },
+
+    get sessionCount () { return sessions.size },
+
+    closeAll (code, reason) {
+      stopped = true
+      clearInterval(sweeper)
+      for (const session of sessions) session.close(code, reason)
+    }
+  }
+}
+
+/** Enough of a PeerId to tell peers apart in logs. */
+function shortId (peerId: string | undefined): string | undefined {
+  return peerId?.slice(-8)
+}
