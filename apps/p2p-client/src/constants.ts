@@ -19,3 +19,11 @@ export const SIGNAL_RECONNECT_MIN_MS = 500
 export const SIGNAL_RECONNECT_MAX_MS = 30_000
 /** How long a shutdown may take before we exit anyway (libp2p's stop can hang after aborts, DESIGN.md). */
 export const SHUTDOWN_TIMEOUT_MS = 5_000
+/** Incoming transfer data queued beyond this pauses the stream, so a slow disk slows the sender. */
+export const STREAM_READ_HIGH_WATER_BYTES = 8 * 1024 * 1024
+/** ...and below this it resumes. */
+export const STREAM_READ_LOW_WATER_BYTES = 2 * 1024 * 1024
+/** Room for what is in flight when we pause: yamux lets a window of up to 16 MiB arrive (default cap 4 MB resets the stream). */
+export const STREAM_MAX_READ_BUFFER_BYTES = 32 * 1024 * 1024
+/** Outgoing data queued in a libp2p stream beyond this makes writers wait. */
+export const STREAM_WRITE_HIGH_WATER_BYTES = 4 * 1024 * 1024
