@@ -16,6 +16,7 @@ export function createHumanReporter (out: NodeJS.WritableStream & { isTTY?: bool
   const isTty = out.isTTY === true
   let progressShown = false
   let lastPipeProgressMs = 0
+  let lastProgressBytes = -1
 
   const line = (text: string): void => {
     if (progressShown && isTty) out.write('\n')
@@ -40,7 +41,7 @@ export function createHumanReporter (out: NodeJS.WritableStream & { isTTY?: bool
         if (event.files.length > 10) line(`    … and ${event.files.length - 10} more`)
         return
       case 'accepted':
-        line(`${event.peer.name} accepted`)
+        line('Transfer accepted')
         return
       case 'declined':
         line(`Declined: ${event.message}`)
@@ -49,6 +50,8 @@ export function createHumanReporter (out: NodeJS.WritableStream & { isTTY?: bool
         line(`Connected to ${event.peer.name}: ${event.type} (${event.transport})`)
         return
       case 'progress': {
+        if (event.bytes === lastProgressBytes) return
+        lastProgressBytes = event.bytes
         const text = formatProgressLine(event.bytes, event.total, event.bytesPerSecond, event.etaSeconds)
         if (isTty) {
           out.write(`\r${text}`)

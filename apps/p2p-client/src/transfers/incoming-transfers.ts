@@ -18,6 +18,8 @@ export interface IncomingTransfersDeps {
   /** Accept or decline; may ask a person. */
   decide: (context: OfferContext) => Promise<OfferDecision>
   report: (event: ClientEvent) => void
+  /** The name we know a peer by (presence, LAN), if any. */
+  nameOf: (peerId: string) => string | undefined
   /** Called when a transfer ends, however it ended. */
   onFinished?: (result: { ok: true, value: ReceiveResult } | { ok: false, error: Error }) => void
   signal: AbortSignal
@@ -28,7 +30,7 @@ export async function serveIncomingTransfers (deps: IncomingTransfersDeps): Prom
   const log = deps.log.child({ component: 'incoming-transfers' })
   await deps.node.handle(TRANSFER_PROTOCOL_ID, async (stream, connection) => {
     const peerId = connection.remotePeer.toString()
-    let peer = { peerId, name: peerId.slice(-8) }
+    let peer = { peerId, name: deps.nameOf(peerId) ?? peerId.slice(-8) }
     let transferId: string | undefined
     deps.report({ event: 'connection', peer, ...describeConnection(connection) })
     try {

@@ -41,6 +41,7 @@ export async function serveReceiver (context: CommandContext, options: ReceiverO
     downloadDir: () => options.downloadDir,
     decide: async () => options.autoAccept ? { accept: true } : await prompt(),
     report,
+    nameOf: peerId => client.directory.list().find(peer => peer.peerId === peerId)?.name,
     signal: context.signal,
     onFinished: (result) => { if (options.once) finished.resolve(result.ok ? 0 : 1) }
   })
