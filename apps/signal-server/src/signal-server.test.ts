@@ -1,3 +1,4 @@
+import { connect } from 'node:net'
 import assert from 'node:assert/strict'
 import { once } from 'node:events'
 import type { IncomingMessage } from 'node:http'
@@ -295,6 +296,22 @@ describe('signal server over WebSocket', () => {
 })
 
 describe('signal server HTTP, limits and shutdown', () => {
+  it('tells a client the address and port its TCP connection comes from', async () => {
+    const server = await createSignalServer({ log }, { host: '127.0.0.1', port: 0, relay: false })
+    try {
+      const socket = connect({ host: '127.0.0.1', port: Number(new URL(server.url).port) })
+      await once(socket, 'connect')
+      const localPort = socket.localPort
+      socket.write(`GET /v1/observed-address HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n`)
+      let response = ''
+      for await (const data of socket) response += String(data)
+      const body = JSON.parse(response.slice(response.indexOf('\r\n\r\n') + 4)) as { ip: string, port: number }
+      assert.deepEqual(body, { ip: '127.0.0.1', port: localPort })
+    } finally {
+      await server.close()
+    }
+  })
+
   it('reports registered peers on /healthz and unknown routes as JSON 404', async () => {
     const server = await createSignalServer({ log }, { host: '127.0.0.1', port: 0, relay: false })
     const clients = [await registeredClient(server.url), await registeredClient(server.url, { hidden: true })]

@@ -1,6 +1,6 @@
 import type { IncomingMessage } from 'node:http'
 import fastifyWebsocket from '@fastify/websocket'
-import { MAX_SIGNAL_MESSAGE_BYTES, SIGNAL_WS_PATH, type ErrorCode } from '@p2pft/protocol'
+import { MAX_SIGNAL_MESSAGE_BYTES, OBSERVED_ADDRESS_PATH, ObservedAddressResponse, SIGNAL_WS_PATH, type ErrorCode } from '@p2pft/protocol'
 import Fastify from 'fastify'
 import type { Logger } from 'pino'
 import { observedAddressOf, type ObservedAddress, type PresenceHub } from '../presence/index.ts'
@@ -51,6 +51,12 @@ export async function createHttpApp (deps: HttpAppDeps, options: HttpAppOptions 
       relay: deps.relay,
       uptimeSeconds: Math.floor((now() - startedAtMs) / 1000)
     }
+    return body
+  })
+
+  // Clients learn their public TCP mapping from a local port they chose, for hole punching.
+  app.get(OBSERVED_ADDRESS_PATH, { schema: { response: { 200: ObservedAddressResponse } } }, async (request) => {
+    const body: ObservedAddressResponse = observeAddress(request.raw)
     return body
   })
 
