@@ -7,6 +7,7 @@ import { loadOrCreateIdentity } from '../identity/identity-store.ts'
 import { createP2PNode, type P2PNode } from '../p2p/create-p2p-node.ts'
 import { serveInfo } from '../p2p/info-protocol.ts'
 import { createPeerDirectory, type PeerDirectory } from '../peers/peer-directory.ts'
+import { createHolePuncher, type HolePuncher } from '../p2p/hole-punch/hole-puncher.ts'
 import { createSignalClient, type SignalClient } from '../signal/signal-client.ts'
 import { toSignalWebSocketUrl } from '../signal/server-url.ts'
 import { isLoopbackHost, selectAnnouncedAddresses } from './announced-addresses.ts'
@@ -39,6 +40,8 @@ export interface Client {
   node: P2PNode
   signal: SignalClient | undefined
   directory: PeerDirectory
+  /** Direct connections through NATs, coordinated over the signal server (absent without one). */
+  holePuncher: HolePuncher | undefined
   announcedAddresses: () => string[]
   stop: () => Promise<void>
 }
@@ -85,6 +88,7 @@ export async function createClient (options: ClientOptions): Promise<Client> {
   }
 
   const directory = createPeerDirectory({ node, signal, log })
+  const holePuncher = signal === undefined ? undefined : createHolePuncher({ node, signal, log })
 
   return {
     peerId,
@@ -92,8 +96,10 @@ export async function createClient (options: ClientOptions): Promise<Client> {
     node,
     signal,
     directory,
+    holePuncher,
     announcedAddresses,
     async stop (): Promise<void> {
+      holePuncher?.close()
       directory.close()
       signal?.close()
       // libp2p's stop can hang after aborted connections (DESIGN.md): bound it.

@@ -6,10 +6,11 @@ import { identify, type Identify } from '@libp2p/identify'
 import { ping, type Ping } from '@libp2p/ping'
 import { mdns } from '@libp2p/mdns'
 import type { PeerDiscovery } from '@libp2p/interface'
+import { punchUpgrader, type PunchUpgrader } from './hole-punch/punch-upgrader.ts'
 import { circuitRelayTransport } from '@libp2p/circuit-relay-v2'
 import type { PrivateKey } from '@libp2p/interface'
 
-export type P2PNode = Libp2p<{ identify: Identify, ping: Ping, mdns?: PeerDiscovery }>
+export type P2PNode = Libp2p<{ identify: Identify, ping: Ping, punchUpgrader: PunchUpgrader, mdns?: PeerDiscovery }>
 
 export interface P2PNodeOptions {
   privateKey: PrivateKey
@@ -41,6 +42,6 @@ export async function createP2PNode (options: P2PNodeOptions): Promise<P2PNode> 
     connectionMonitor: { abortConnectionOnPingFailure: false },
     // mDNS as a service (not peerDiscovery) so the directory can hear every answer:
     // libp2p's own 'peer:discovery' fires only the first time a peer is seen.
-    services: { identify: identify(), ping: ping(), ...(options.mdns === false ? {} : { mdns: mdns() }) }
+    services: { identify: identify(), ping: ping(), punchUpgrader: punchUpgrader(), ...(options.mdns === false ? {} : { mdns: mdns() }) }
   })
 }

@@ -69,10 +69,19 @@ async function connect (options: SendFilesOptions, peer: DirectoryPeer): Promise
       ? `${peer.name} has no relay address yet; is it connected to the same signal server?`
       : `${peer.name} announced no address we can dial`)
   }
+  let connection: Connection
   try {
-    return await options.client.node.dial(addrs, { signal: AbortSignal.any([options.signal, AbortSignal.timeout(DIAL_TIMEOUT_MS)]) })
+    connection = await options.client.node.dial(addrs, { signal: AbortSignal.any([options.signal, AbortSignal.timeout(DIAL_TIMEOUT_MS)]) })
   } catch (err) {
     throw new AppError('TRANSFER_DIAL_FAILED', `cannot connect to ${peer.name}, directly or through the relay: ${(err as Error).message}`, { cause: err })
+  }
+  if (describeConnection(connection).type === 'direct' || options.relayOnly || options.client.holePuncher === undefined) return connection
+  // Only the relay got through: try a hole punch, and keep the relay if the routers refuse.
+  try {
+    return await options.client.holePuncher.punch(peer.peerId, options.signal)
+  } catch (err) {
+    options.log.info({ err, peerId: peer.peerId.slice(-8) }, 'no direct path; staying on the relay')
+    return connection
   }
 }
 
