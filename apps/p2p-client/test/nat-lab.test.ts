@@ -66,6 +66,18 @@ describe('network lab: two homes behind NAT routers and a public server', { skip
     scenario = undefined
   })
 
+  test('through endpoint-independent NATs the peers connect directly by hole punching', async () => {
+    scenario = await startScenario({ natA: 'endpoint-independent', natB: 'endpoint-independent' })
+    const server = inHost(scenario, 'server', SIGNAL_SERVER_BIN, ['--host', LAB_ADDRESSES.server, '--port', '8787', '--relay-port', '8788'])
+    await server.waitFor(e => e.event === 'listening')
+    const connection = await transfer(scenario, 'hostB', ['--server', SERVER_URL, '--room', 'lab'])
+    assert.equal(connection.type, 'direct')
+    // The punched connection goes to host-b's public mapping on its router.
+    assert.match(String(connection.remoteAddr), new RegExp(`^/ip4/${LAB_ADDRESSES.natBPublic.replaceAll('.', '\\.')}/tcp/`))
+    await stopScenario(scenario)
+    scenario = undefined
+  })
+
   test('on one LAN with no server reachable, devices connect directly through mDNS', async () => {
     scenario = await startScenario({ natA: 'endpoint-independent', natB: 'endpoint-independent' })
     const connection = await transfer(scenario, 'hostC', [])
