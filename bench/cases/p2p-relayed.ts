@@ -1,0 +1,15 @@
+import type { SourceFile } from '../source-files.ts'
+import type { BenchCase } from './bench-case.ts'
+import { sendOneFile, type P2pCaseDeps } from './p2p-direct.ts'
+
+/** Ours through the signal server's circuit relay (the sender dials only relay addresses). */
+export function createP2pRelayedCase (deps: P2pCaseDeps & { source: SourceFile }): BenchCase {
+  return {
+    id: 'relayed',
+    label: 'ours, relayed',
+    timing: 'send start → send exit, through the local signal server\'s relay',
+    prepare: async () => undefined,
+    run: async (round) => await sendOneFile(deps, 'relayed', round, true),
+    dispose: async () => {}
+  }
+}

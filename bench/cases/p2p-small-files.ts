@@ -1,0 +1,43 @@
+import { rm } from 'node:fs/promises'
+import { join } from 'node:path'
+import { assertSameTree } from '../measure/tree-digest.ts'
+import type { SmallFiles } from '../source-files.ts'
+import type { BenchCase } from './bench-case.ts'
+import type { P2pCaseDeps } from './p2p-direct.ts'
+import { runP2pTransfer } from './p2p-transfer.ts'
+
+/** Ours, direct, with one folder of many small files: per-file costs (offer, hashing, fsync, rename). */
+export function createP2pSmallFilesCase (deps: P2pCaseDeps & { smallFiles: SmallFiles }): BenchCase {
+  return {
+    id: 'small',
+    label: 'ours, small files',
+    timing: 'send start → send exit, one folder',
+    prepare: async () => undefined,
+    run: async (round) => {
+      const runDir = join(deps.workDir, `small-${round}`)
+      try {
+        const result = await runP2pTransfer({
+          serverUrl: deps.serverUrl,
+          paths: [deps.smallFiles.dir],
+          runDir,
+          senderDataDir: join(deps.workDir, 'small-sender-data'),
+          relayOnly: false,
+          timeoutMs: deps.timeoutMs
+        })
+        await assertSameTree(deps.smallFiles.tree, result.downloads, 'small files')
+        return {
+          bytes: deps.smallFiles.totalBytes,
+          files: deps.smallFiles.count,
+          wallMs: result.wallMs,
+          transferMs: result.transferMs,
+          sender: result.sender,
+          receiver: result.receiver,
+          detail: result.connection
+        }
+      } finally {
+        await rm(runDir, { recursive: true, force: true })
+      }
+    },
+    dispose: async () => {}
+  }
+}
