@@ -27,3 +27,27 @@ export const STREAM_READ_LOW_WATER_BYTES = 2 * 1024 * 1024
 export const STREAM_MAX_READ_BUFFER_BYTES = 32 * 1024 * 1024
 /** Outgoing data queued in a libp2p stream beyond this makes writers wait. */
 export const STREAM_WRITE_HIGH_WATER_BYTES = 4 * 1024 * 1024
+/** History database in the data dir (node:sqlite). */
+export const HISTORY_FILE_NAME = 'history.sqlite'
+/** Oldest history entries beyond this are dropped, so the file stays small. */
+export const HISTORY_MAX_ENTRIES = 1000
+/** Where the running daemon writes its API URL and token (0600) for the CLI to find it. */
+export const DAEMON_ENDPOINT_FILE_NAME = 'daemon.json'
+/** The app window's own browser profile, inside the data dir. */
+export const BROWSER_PROFILE_DIR_NAME = 'browser-profile'
+/** Dropped files wait here (inside the data dir) until sent, then are deleted. */
+export const UPLOADS_DIR_NAME = 'uploads'
+/** Finished transfers stay in the Transfers list for this long before only History shows them. */
+export const FINISHED_TRANSFER_KEEP_MS = 10 * 60_000
+/** State snapshots on the WebSocket are coalesced to at most one per this interval. */
+export const STATE_PUSH_INTERVAL_MS = 200
+/** The local API listens here only: never on a network interface. */
+export const LOCAL_API_HOST = '127.0.0.1'
+/** Bytes of randomness in the per-run API token. */
+export const LOCAL_API_TOKEN_BYTES = 32
+/** Longest a native file dialog may stay open before we give up on it. */
+export const FILE_DIALOG_TIMEOUT_MS = 30 * 60_000
+/** Devices marked "always accept" in the GUI, in the data dir. */
+export const TRUSTED_DEVICES_FILE_NAME = 'trusted-devices.json'
+/** A WebSocket client this far behind gets no more events (snapshots still go), so a stalled page costs little memory. */
+export const LOCAL_API_WS_MAX_BUFFERED_BYTES = 4 * 1024 * 1024

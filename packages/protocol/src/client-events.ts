@@ -47,7 +47,15 @@ export const ClientEvent = Type.Union([
     /** Receiver only: the folder the files were saved in. */
     savedTo: Type.Optional(Type.String())
   }),
-  Type.Object({ event: Type.Literal('error'), code: ErrorCodeText, message: ErrorMessageText, transferId: Type.Optional(TransferId) })
+  Type.Object({ event: Type.Literal('error'), code: ErrorCodeText, message: ErrorMessageText, transferId: Type.Optional(TransferId) }),
+  /** The transfer was interrupted and will be tried again (resuming where it stopped) in `inMs`. */
+  Type.Object({
+    event: Type.Literal('retrying'),
+    transferId: Type.Optional(TransferId),
+    attempt: Type.Integer({ minimum: 1 }),
+    inMs: Type.Integer({ minimum: 0 }),
+    reason: Type.Object({ code: ErrorCodeText, message: ErrorMessageText })
+  })
 ])
 export type ClientEvent = Static<typeof ClientEvent>
 export type ClientEventName = ClientEvent['event']

@@ -51,3 +51,12 @@ export const SIGNAL_HEARTBEAT_TIMEOUT_MS = 12_000
 export const BLAKE3_BYTES = 32
 /** Text signed by a client to prove it owns its PeerId; the server nonce follows it. */
 export const REGISTER_SIGNATURE_PREFIX = 'p2pft-signal-register/1:'
+/** A transfer side that sent nothing for this long sends a `keepalive` frame, so its peer knows it is alive. */
+export const TRANSFER_KEEPALIVE_INTERVAL_MS = 3_000
+/** A peer that has sent keepalives and then is silent this long is gone (TRANSFER_PEER_GONE): two missed keepalives, noticed within 10 s. */
+export const TRANSFER_KEEPALIVE_TIMEOUT_MS = 8_000
+/**
+ * Unacknowledged chunk bytes a receiver allows (offer-response `flowWindowBytes`): more than a
+ * LAN's bandwidth-delay product, and what an interruption can cost at most in re-sent data.
+ */
+export const DEFAULT_FLOW_WINDOW_BYTES = 8 * 1024 * 1024

@@ -40,7 +40,14 @@ export const ERROR_CODES = [
   'CLI_INVALID_ARGUMENTS',
   'CONFIG_INVALID',
   'IDENTITY_INVALID',
-  'INTERNAL_ERROR'
+  'INTERNAL_ERROR',
+  // Local API (the daemon's HTTP + WebSocket on 127.0.0.1, used by the GUI and the CLI).
+  'API_UNAUTHORIZED',
+  'API_FORBIDDEN',
+  'API_INVALID_REQUEST',
+  'API_NOT_FOUND',
+  'API_DIALOG_UNAVAILABLE',
+  'API_UPLOAD_FAILED'
 ] as const
 
 export type ErrorCode = typeof ERROR_CODES[number]

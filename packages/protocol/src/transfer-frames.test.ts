@@ -64,3 +64,24 @@ test('rejects a control frame that is not valid JSON of its schema', () => {
   decoder.push(frame)
   assert.throws(() => decoder.next(), (err: unknown) => isAppError(err, 'PROTOCOL_INVALID_MESSAGE'))
 })
+
+test('keepalive, chunk-ack and an offer-response with resume points round-trip', () => {
+  const response = {
+    accepted: true,
+    flowWindowBytes: 8 * 1024 * 1024,
+    resume: [{ fileIndex: 0, verifiedChunks: 3, complete: true, blake3: 'a'.repeat(64) }, { fileIndex: 2, verifiedChunks: 7 }]
+  }
+  const decoder = new FrameDecoder()
+  decoder.push(encodeControlFrame({ kind: 'keepalive', message: {} }))
+  decoder.push(encodeControlFrame({ kind: 'chunk-ack', message: { bytes: 42 } }))
+  decoder.push(encodeControlFrame({ kind: 'offer-response', message: response }))
+  assert.deepEqual(decoder.next(), { kind: 'keepalive', message: {} })
+  assert.deepEqual(decoder.next(), { kind: 'chunk-ack', message: { bytes: 42 } })
+  assert.deepEqual(decoder.next(), { kind: 'offer-response', message: response })
+})
+
+test('a resume point with a negative chunk count is PROTOCOL_INVALID_MESSAGE', () => {
+  const decoder = new FrameDecoder()
+  decoder.push(encodeControlFrame({ kind: 'offer-response', message: { accepted: true, resume: [{ fileIndex: 0, verifiedChunks: -1 }] } }))
+  assert.throws(() => decoder.next(), (err: unknown) => isAppError(err, 'PROTOCOL_INVALID_MESSAGE'))
+})

@@ -2,9 +2,9 @@ import { Uint8ArrayList } from 'uint8arraylist'
 import { AppError } from './app-error.ts'
 import { BLAKE3_BYTES, MAX_CHUNK_SIZE_BYTES, MAX_CONTROL_FRAME_BYTES } from './constants.ts'
 import {
-  abortDecoder, completeDecoder, doneDecoder, fileEndDecoder, fileResultDecoder, offerDecoder, offerResponseDecoder,
-  type AbortMessage, type CompleteMessage, type DoneMessage, type FileEndMessage, type FileResultMessage,
-  type OfferMessage, type OfferResponseMessage
+  abortDecoder, chunkAckDecoder, completeDecoder, doneDecoder, fileEndDecoder, fileResultDecoder, keepaliveDecoder, offerDecoder,
+  offerResponseDecoder, type AbortMessage, type ChunkAckMessage, type CompleteMessage, type DoneMessage, type FileEndMessage,
+  type FileResultMessage, type KeepaliveMessage, type OfferMessage, type OfferResponseMessage
 } from './transfer-messages.ts'
 
 /**
@@ -21,7 +21,9 @@ export const FRAME_TYPE = {
   'file-result': 5,
   done: 6,
   complete: 7,
-  abort: 8
+  abort: 8,
+  keepalive: 9,
+  'chunk-ack': 10
 } as const
 
 export const FRAME_HEADER_BYTES = 5
@@ -45,6 +47,8 @@ export type TransferFrame =
   | { kind: 'done', message: DoneMessage }
   | { kind: 'complete', message: CompleteMessage }
   | { kind: 'abort', message: AbortMessage }
+  | { kind: 'keepalive', message: KeepaliveMessage }
+  | { kind: 'chunk-ack', message: ChunkAckMessage }
 
 export type ControlFrame = Exclude<TransferFrame, ChunkFrame>
 
@@ -91,7 +95,9 @@ const CONTROL_DECODERS = {
   [FRAME_TYPE['file-result']]: (body: Uint8Array): ControlFrame => ({ kind: 'file-result', message: fileResultDecoder.decodeJson(body) }),
   [FRAME_TYPE.done]: (body: Uint8Array): ControlFrame => ({ kind: 'done', message: doneDecoder.decodeJson(body) }),
   [FRAME_TYPE.complete]: (body: Uint8Array): ControlFrame => ({ kind: 'complete', message: completeDecoder.decodeJson(body) }),
-  [FRAME_TYPE.abort]: (body: Uint8Array): ControlFrame => ({ kind: 'abort', message: abortDecoder.decodeJson(body) })
+  [FRAME_TYPE.abort]: (body: Uint8Array): ControlFrame => ({ kind: 'abort', message: abortDecoder.decodeJson(body) }),
+  [FRAME_TYPE.keepalive]: (body: Uint8Array): ControlFrame => ({ kind: 'keepalive', message: keepaliveDecoder.decodeJson(body) }),
+  [FRAME_TYPE['chunk-ack']]: (body: Uint8Array): ControlFrame => ({ kind: 'chunk-ack', message: chunkAckDecoder.decodeJson(body) })
 } as Record<number, ((body: Uint8Array) => ControlFrame) | undefined>
 
 /**

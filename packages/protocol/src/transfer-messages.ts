@@ -32,11 +32,34 @@ export const OfferMessage = Type.Object({
 })
 export type OfferMessage = Static<typeof OfferMessage>
 
+/**
+ * What a receiver already holds of one file when it resumes a transfer it knows (same
+ * transferId, same sender, same offer): the file is in place (`complete`), or the first
+ * `verifiedChunks` chunks are verified in its `.part`. Files not listed start from chunk 0.
+ */
+export const ResumePoint = Type.Object({
+  fileIndex: Type.Integer({ minimum: 0 }),
+  verifiedChunks: Type.Integer({ minimum: 0 }),
+  /** The file is verified and in its final place: the sender sends nothing for it. */
+  complete: Type.Optional(Type.Boolean()),
+  /** BLAKE3 of the verified prefix (or of the whole file when complete), so the sender can tell its source changed. */
+  blake3: Type.Optional(Blake3Hex)
+})
+export type ResumePoint = Static<typeof ResumePoint>
+
 export const OfferResponseMessage = Type.Object({
   accepted: Type.Boolean(),
   /** Why the offer was declined (TRANSFER_DECLINED when a person said no). */
   code: Type.Optional(ErrorCodeText),
-  message: Type.Optional(ErrorMessageText)
+  message: Type.Optional(ErrorMessageText),
+  /** Accepted as the resumption of an earlier, interrupted exchange: what is already here. Absent: start from scratch. */
+  resume: Type.Optional(Type.Array(ResumePoint)),
+  /**
+   * The receiver acknowledges chunks on disk with `chunk-ack` frames and asks the sender to
+   * keep at most this many chunk bytes unacknowledged, which bounds what an interruption
+   * loses in flight. Absent (older receivers): no limit.
+   */
+  flowWindowBytes: Type.Optional(Type.Integer({ minimum: 1 }))
 })
 export type OfferResponseMessage = Static<typeof OfferResponseMessage>
 
@@ -77,6 +100,16 @@ export const AbortMessage = Type.Object({
 })
 export type AbortMessage = Static<typeof AbortMessage>
 
+/** Either side, when it sent nothing for a while: proves the peer is alive (empty body `{}`). */
+export const KeepaliveMessage = Type.Object({})
+export type KeepaliveMessage = Static<typeof KeepaliveMessage>
+
+/** Receiver: chunk bytes of this exchange verified and written so far (counted from 0 at each offer-response). */
+export const ChunkAckMessage = Type.Object({
+  bytes: Type.Integer({ minimum: 0 })
+})
+export type ChunkAckMessage = Static<typeof ChunkAckMessage>
+
 const decoder = <T extends Parameters<typeof createSchemaDecoder>[0]>(schema: T, what: string) =>
   createSchemaDecoder(schema, 'PROTOCOL_INVALID_MESSAGE', what)
 
@@ -87,3 +120,5 @@ export const fileResultDecoder = decoder(FileResultMessage, 'file result')
 export const doneDecoder = decoder(DoneMessage, 'done')
 export const completeDecoder = decoder(CompleteMessage, 'completion')
 export const abortDecoder = decoder(AbortMessage, 'abort')
+export const keepaliveDecoder = decoder(KeepaliveMessage, 'keepalive')
+export const chunkAckDecoder = decoder(ChunkAckMessage, 'chunk ack')

@@ -21,7 +21,7 @@ async function assertUnchanged (handle: FileHandle, entry: ManifestEntry): Promi
  * buffer (the stream may still hold the previous one). One chunk at a time: the next is
  * read only when the consumer asks, so memory stays flat whatever the file size. Fails
  * with TRANSFER_SOURCE_CHANGED if the file is gone, resized or modified, checked before
- * the first and the last chunk leave, so the peer never gets a file mixed of two versions.
+ * the first chunk and after each read, so the peer never gets a file mixed of two versions.
  */
 export async function * readChunks (source: string, entry: ManifestEntry, chunkSizeBytes: number): AsyncGenerator<Uint8Array, void, undefined> {
   let handle: FileHandle
@@ -44,7 +44,9 @@ export async function * readChunks (source: string, entry: ManifestEntry, chunkS
         filled += bytesRead
       }
       position += length
-      if (position === entry.size) await assertUnchanged(handle, entry)
+      // After every read, not just the last: a file being rewritten stops the transfer at
+      // once instead of after gigabytes of a mixed version (an fstat costs microseconds per MiB).
+      await assertUnchanged(handle, entry)
       yield chunk
     }
   } catch (err) {

@@ -178,3 +178,43 @@ export async function removeEmptyDirs (deps: PlanDownloadDeps, createdDirs: stri
     }
   }
 }
+
+/** True for a stored relative path we could have produced: `/`-separated, no empty, `.` or `..` part. */
+function isPlainRelativePath (path: string): boolean {
+  return path === '' || path.split('/').every(segment => segment !== '' && segment !== '.' && segment !== '..' && !segment.includes('\\'))
+}
+
+/**
+ * Re-opens the plan of a transfer being resumed: the same targets, with any folder that
+ * went missing created again inside the download folder (checked like a new plan's).
+ */
+export async function restoreDownload (deps: PlanDownloadDeps, options: { root: string, plan: DownloadPlan }): Promise<DownloadPlan> {
+  const { root, plan } = options
+  const dirs = new Set<string>()
+  for (const target of plan.targets) {
+    if (!isPlainRelativePath(target.relativePath) || !isPlainRelativePath(target.relativeDir)) {
+      throw new AppError('TRANSFER_WRITE_FAILED', 'the saved resume plan is damaged')
+    }
+    // Every ancestor folder, so a folder removed meanwhile is recreated from the top.
+    const segments = target.relativeDir === '' ? [] : target.relativeDir.split('/')
+    for (let depth = 1; depth <= segments.length; depth++) dirs.add(segments.slice(0, depth).join('/'))
+  }
+  for (const target of plan.targets) {
+    if (target.relativePath !== '' && plan.targets.some(t => t.relativeDir === target.relativePath)) dirs.add(target.relativePath)
+  }
+  try {
+    for (const dir of [...dirs].sort((a, b) => a.split('/').length - b.split('/').length)) {
+      const parent = dir.includes('/') ? dir.slice(0, dir.lastIndexOf('/')) : ''
+      await assertInsideRoot(root, toAbsolute(root, parent), dir)
+      try {
+        await mkdir(toAbsolute(root, dir))
+      } catch (err) {
+        if (!isTaken(err) || !(await lstat(toAbsolute(root, dir))).isDirectory()) throw err
+      }
+    }
+  } catch (err) {
+    throw toDiskError(err, 'the offered folders', 'reopening')
+  }
+  deps.log.debug({ entries: plan.targets.length }, 'download plan restored')
+  return plan
+}

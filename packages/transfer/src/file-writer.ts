@@ -1,5 +1,6 @@
+import { constants } from 'node:fs'
 import { link, lstat, open, rename, unlink, type FileHandle } from 'node:fs/promises'
-import { join } from 'node:path'
+import { basename, join } from 'node:path'
 import type { Logger } from 'pino'
 import type { Uint8ArrayList } from 'uint8arraylist'
 import { Blake3Hasher } from '@napi-rs/blake-hash'
@@ -28,6 +29,16 @@ export interface FileWriterOptions {
   chunkSizeBytes: number
   /** fsync before the rename, so a crash never leaves a verified name over missing data. @default true */
   sync?: boolean
+  /**
+   * Continue an earlier `.part` of this file (in `dir`) instead of creating one: its chunks
+   * are re-read and checked against these hashes, and the file is cut after the last good
+   * one. A missing or unusable `.part` starts the file afresh.
+   */
+  resume?: { partName: string, chunkHashes: Uint8Array[] }
+  /** Told when a verified chunk is on disk (for resume checkpoints and acknowledgements). */
+  onChunkWritten?: (chunkIndex: number, blake3: Uint8Array, sizeBytes: number) => void
+  /** Awaited after the whole-file hash matched and before the rename (to record it first). */
+  onPlacing?: (blake3Hex: string) => Promise<void>
 }
 
 export interface SavedFile {
@@ -42,6 +53,12 @@ export interface SavedFile {
 export interface FileWriter {
   /** Bytes verified so far. */
   readonly bytes: number
+  /** Chunks verified so far (on resume: the good prefix found in the `.part`). */
+  readonly verifiedChunks: number
+  /** Name of the `.part` file in its folder. */
+  readonly partName: string
+  /** BLAKE3 of the bytes verified so far. */
+  prefixBlake3: () => string
   /**
    * Verifies a chunk and starts writing it. Resolves once the previous chunk is on disk,
    * so one write overlaps receiving the next chunk but never more.
@@ -51,6 +68,8 @@ export interface FileWriter {
   finish: (blake3Hex: string) => Promise<SavedFile>
   /** Removes the .part file (after a failure); a no-op once finished. */
   discard: () => Promise<void>
+  /** Closes the .part file and keeps it, with its verified prefix, for a later resume. */
+  release: () => Promise<void>
 }
 
 /** Link errors of file systems without hard links (FAT, exFAT, some network shares). */
@@ -78,6 +97,54 @@ async function writeFully (handle: FileHandle, bufs: Iterable<Uint8Array>, posit
       position += bytesWritten
     }
   }
+}
+
+/** Opens an earlier `.part` for reading and writing; undefined if it is gone or not a regular file. */
+async function openExistingPart (path: string): Promise<FileHandle | undefined> {
+  let handle: FileHandle
+  try {
+    handle = await open(path, constants.O_RDWR | (constants.O_NOFOLLOW ?? 0))
+  } catch (err) {
+    const code = errnoCode(err)
+    if (code === 'ENOENT' || code === 'ELOOP') return undefined
+    throw err
+  }
+  if (!(await handle.stat()).isFile()) {
+    await handle.close()
+    return undefined
+  }
+  return handle
+}
+
+/**
+ * Reads the first chunks of an earlier `.part` and checks each against its recorded hash;
+ * returns the length of the good prefix (having fed it to `fileHasher`). Stops at the
+ * first chunk that is short or damaged: that one and the rest are fetched again.
+ */
+async function verifyPrefix (handle: FileHandle, chunkHashes: Uint8Array[], entry: ManifestEntry, chunkSizeBytes: number, fileHasher: Blake3Hasher): Promise<{ bytes: number, chunks: number }> {
+  const buffer = Buffer.allocUnsafe(Math.min(chunkSizeBytes, Math.max(entry.size, 1)))
+  const chunkHasher = new Blake3Hasher()
+  let bytes = 0
+  let chunks = 0
+  for (const expected of chunkHashes) {
+    const length = Math.min(chunkSizeBytes, entry.size - bytes)
+    if (length <= 0) break
+    let filled = 0
+    while (filled < length) {
+      const { bytesRead } = await handle.read(buffer, filled, length - filled, bytes + filled)
+      if (bytesRead === 0) break
+      filled += bytesRead
+    }
+    if (filled < length) break
+    const data = buffer.subarray(0, length)
+    chunkHasher.reset()
+    chunkHasher.update(data)
+    if (!chunkHasher.digestBuffer().equals(expected)) break
+    fileHasher.update(data)
+    bytes += length
+    chunks++
+  }
+  return { bytes, chunks }
 }
 
 /** Opens `<name>.part` exclusively ('wx' also refuses a symlink planted under that name). */
@@ -130,23 +197,45 @@ export async function createFileWriter (deps: FileWriterDeps, options: FileWrite
   let pending: Promise<void> = Promise.resolve()
   let state: 'open' | 'closed' | 'placed' = 'open'
 
-  let handle: FileHandle
-  let partPath: string
+  let handle: FileHandle | undefined
+  let partPath = ''
   try {
     await assertInsideRoot(root, dir, entry.path)
-    ;({ handle, partPath } = await openPart(dir, name))
+    const resume = options.resume
+    // Only a `.part` of ours is reopened, whatever the journal says.
+    if (resume !== undefined && resume.partName.endsWith(PART_SUFFIX)) {
+      partPath = join(dir, basename(resume.partName))
+      handle = await openExistingPart(partPath)
+      if (handle !== undefined) {
+        const prefix = await verifyPrefix(handle, resume.chunkHashes, entry, options.chunkSizeBytes, fileHasher)
+        await handle.truncate(prefix.bytes)
+        bytes = prefix.bytes
+        nextChunk = prefix.chunks
+        if (prefix.chunks < resume.chunkHashes.length) {
+          log.warn({ path: entry.path, recorded: resume.chunkHashes.length, verified: prefix.chunks }, 'part file shorter or damaged; fetching the rest again')
+        }
+      } else {
+        log.warn({ path: entry.path }, 'part file gone; fetching the file again')
+      }
+    }
+    if (handle === undefined) ({ handle, partPath } = await openPart(dir, name))
   } catch (err) {
-    throw toDiskError(err, entry.path, 'creating')
+    await handle?.close().catch(() => {})
+    throw toDiskError(err, entry.path, options.resume === undefined ? 'creating' : 'resuming')
   }
+  const file: FileHandle = handle
 
   const close = async (): Promise<void> => {
     if (state !== 'open') return
     state = 'closed'
-    await handle.close()
+    await file.close()
   }
 
   return {
     get bytes () { return bytes },
+    get verifiedChunks () { return nextChunk },
+    get partName () { return basename(partPath) },
+    prefixBlake3: () => fileHasher.digest('hex'),
 
     async write (chunkIndex, blake3, data) {
       if (chunkIndex !== nextChunk) {
@@ -168,7 +257,10 @@ export async function createFileWriter (deps: FileWriterDeps, options: FileWrite
       for (const buf of data) fileHasher.update(buf)
       await pending
       const position = bytes
-      pending = writeFully(handle, data, position).catch((err: unknown) => { throw toDiskError(err, entry.path, 'writing') })
+      const hash = Buffer.from(blake3)
+      pending = writeFully(file, data, position).then(
+        () => { options.onChunkWritten?.(chunkIndex, hash, length) },
+        (err: unknown) => { throw toDiskError(err, entry.path, 'writing') })
       pending.catch(() => {})
       bytes += length
       nextChunk++
@@ -183,11 +275,12 @@ export async function createFileWriter (deps: FileWriterDeps, options: FileWrite
       if (digest !== blake3Hex) throw new AppError('TRANSFER_HASH_MISMATCH', `${entry.path} failed its whole-file hash`)
       try {
         if (Number.isFinite(entry.mtimeMs) && Math.abs(entry.mtimeMs) <= MAX_DATE_MS) {
-          await handle.utimes(new Date(), new Date(entry.mtimeMs))
+          await file.utimes(new Date(), new Date(entry.mtimeMs))
         } else {
           log.debug({ path: entry.path }, 'offered mtime out of range; left as is')
         }
-        if (sync) await handle.sync()
+        if (sync) await file.sync()
+        await options.onPlacing?.(digest)
         await close()
         await assertInsideRoot(root, dir, entry.path)
         const finalName = await placeWithoutOverwrite(partPath, dir, name)
@@ -212,6 +305,39 @@ export async function createFileWriter (deps: FileWriterDeps, options: FileWrite
       } catch (err) {
         if (errnoCode(err) !== 'ENOENT') log.warn({ err, path: entry.path }, 'could not remove a .part file')
       }
+    },
+
+    async release () {
+      if (state === 'placed') return
+      await pending.catch(() => {})
+      await close().catch(() => {})
     }
   }
+}
+
+/**
+ * After a crash between a file's rename and its journal record: the name it got, found
+ * among `name`, `name (1)`... by its hash, or undefined if it is not there.
+ */
+export async function findPlacedFile (dir: string, name: string, blake3Hex: string): Promise<string | undefined> {
+  for (let n = 0; n < MAX_NAME_ATTEMPTS; n++) {
+    const candidate = toNumberedName(name, n, 'file')
+    let handle: FileHandle
+    try {
+      handle = await open(join(dir, candidate), constants.O_RDONLY | (constants.O_NOFOLLOW ?? 0))
+    } catch (err) {
+      if (errnoCode(err) === 'ENOENT') return undefined
+      continue
+    }
+    try {
+      const hasher = new Blake3Hasher()
+      for await (const data of handle.createReadStream({ autoClose: false, highWaterMark: 1024 * 1024 })) hasher.update(data as Buffer)
+      if (hasher.digest('hex') === blake3Hex) return candidate
+    } catch {
+      // Not readable: not ours.
+    } finally {
+      await handle.close()
+    }
+  }
+  return undefined
 }

@@ -51,3 +51,31 @@ test('a cancelled signal interrupts a pending read with TRANSFER_CANCELLED', asy
   await assert.rejects(reading, (err: unknown) => isAppError(err, 'TRANSFER_CANCELLED'))
   assert.equal((await channel.fail(new Error('later'))).code, 'TRANSFER_CANCELLED')
 })
+
+test('both sides send keepalives when idle, and a peer gone silent is TRANSFER_PEER_GONE within the timeout', async () => {
+  const [a, b] = createMemoryStreamPair()
+  const timing = { keepaliveIntervalMs: 50, keepaliveTimeoutMs: 300, abortLingerMs: 10 }
+  const local = createFrameChannel({ stream: a, log }, timing)
+  const remote = createFrameChannel({ stream: b, log }, timing)
+
+  // Idle for several timeouts: keepalives (never returned by read) keep both alive.
+  const pending = remote.read()
+  await new Promise(resolve => setTimeout(resolve, 700))
+  await local.send({ kind: 'done', message: {} })
+  assert.equal((await pending).kind, 'done')
+
+  // Now the local side goes silent without closing (a dropped network): noticed in time.
+  local.interrupt(new AppError('TRANSFER_CANCELLED', 'gone quiet'))
+  const startedMs = performance.now()
+  await assert.rejects(remote.read(), (err: unknown) => isAppError(err, 'TRANSFER_PEER_GONE'))
+  assert.ok(performance.now() - startedMs < 1_000)
+})
+
+test('a peer that never sent a keepalive (an older version) is not timed out', async () => {
+  const [a, b] = createMemoryStreamPair()
+  const remote = createFrameChannel({ stream: b, log }, { keepaliveIntervalMs: 50, keepaliveTimeoutMs: 200 })
+  const pending = remote.read()
+  await new Promise(resolve => setTimeout(resolve, 500))
+  await a.write(encodeControlFrame({ kind: 'done', message: {} }))
+  assert.equal((await pending).kind, 'done')
+})

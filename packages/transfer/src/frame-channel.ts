@@ -1,7 +1,8 @@
 import type { Logger } from 'pino'
 import type { Uint8ArrayList } from 'uint8arraylist'
 import {
-  AppError, FrameDecoder, encodeChunkFrame, encodeControlFrame, type ControlFrame, type TransferFrame
+  AppError, FrameDecoder, TRANSFER_KEEPALIVE_INTERVAL_MS, TRANSFER_KEEPALIVE_TIMEOUT_MS, encodeChunkFrame,
+  encodeControlFrame, type ControlFrame, type TransferFrame
 } from '@p2pft/protocol'
 import type { ByteStream } from './byte-stream.ts'
 import { ABORT_LINGER_MS, FINISH_TIMEOUT_MS } from './constants.ts'
@@ -19,6 +20,14 @@ export interface FrameChannelOptions {
   abortLingerMs?: number
   /** How long `finish` waits for the peer to close its side. @default FINISH_TIMEOUT_MS */
   finishTimeoutMs?: number
+  /** After this long without writing anything, send a keepalive frame. @default TRANSFER_KEEPALIVE_INTERVAL_MS */
+  keepaliveIntervalMs?: number
+  /**
+   * A peer that sends keepalives and then stays silent this long while we wait for it is
+   * gone (TRANSFER_PEER_GONE). Peers that never sent one (older versions) are not timed out.
+   * @default TRANSFER_KEEPALIVE_TIMEOUT_MS
+   */
+  keepaliveTimeoutMs?: number
 }
 
 /** Frames over a ByteStream, with the stopping rules both sides share. */
@@ -60,6 +69,8 @@ export function createFrameChannel (deps: FrameChannelDeps, options: FrameChanne
   const { stream, log } = deps
   const abortLingerMs = options.abortLingerMs ?? ABORT_LINGER_MS
   const finishTimeoutMs = options.finishTimeoutMs ?? FINISH_TIMEOUT_MS
+  const keepaliveIntervalMs = options.keepaliveIntervalMs ?? TRANSFER_KEEPALIVE_INTERVAL_MS
+  const keepaliveTimeoutMs = options.keepaliveTimeoutMs ?? TRANSFER_KEEPALIVE_TIMEOUT_MS
   const decoder = new FrameDecoder()
   const iterator = stream[Symbol.asyncIterator]()
   const controller = new AbortController()
@@ -72,6 +83,11 @@ export function createFrameChannel (deps: FrameChannelDeps, options: FrameChanne
   let broken: AppError | undefined
   let filling: Promise<void> | undefined
   let closed = false
+  /** When we last wrote, and since when we have been waiting for bytes (undefined: not waiting). */
+  let lastWriteMs = performance.now()
+  let waitingSinceMs: number | undefined
+  let peerSendsKeepalives = false
+  let announcedKeepalives = false
 
   const peerGone = (message: string, cause?: unknown): AppError => {
     const err = new AppError('TRANSFER_PEER_GONE', message, { cause })
@@ -82,12 +98,15 @@ export function createFrameChannel (deps: FrameChannelDeps, options: FrameChanne
   // One pull from the stream at a time. A pull left behind by an interrupted read is
   // reused by the next one, so no bytes are lost between them.
   const fill = (): Promise<void> => {
+    if (filling === undefined) waitingSinceMs = performance.now()
     filling ??= iterator.next().then(result => {
       filling = undefined
+      waitingSinceMs = undefined
       if (result.done === true) ended = true
       else decoder.push(result.value)
     }, (err: unknown) => {
       filling = undefined
+      waitingSinceMs = undefined
       broken ??= peerGone('the connection to the peer broke', err)
     })
     return filling
@@ -97,6 +116,10 @@ export function createFrameChannel (deps: FrameChannelDeps, options: FrameChanne
   const readRaw = async (): Promise<TransferFrame | undefined> => {
     for (;;) {
       const frame = decoder.next()
+      if (frame?.kind === 'keepalive') {
+        peerSendsKeepalives = true
+        continue
+      }
       if (frame !== undefined) return frame
       if (broken !== undefined) throw broken
       if (ended) {
@@ -124,6 +147,7 @@ export function createFrameChannel (deps: FrameChannelDeps, options: FrameChanne
 
   const write = async (data: Uint8Array | Uint8ArrayList): Promise<void> => {
     if (reason !== undefined) throw reason
+    lastWriteMs = performance.now()
     let written: Promise<void>
     try {
       written = stream.write(data)
@@ -133,8 +157,26 @@ export function createFrameChannel (deps: FrameChannelDeps, options: FrameChanne
     await guard(written.catch((err: unknown) => { throw peerGone('could not write to the peer', err) }))
   }
 
+  // One timer does both jobs: say we are alive when we have been quiet, and notice a
+  // peer that went silent (a dropped network sends no reset) while we wait for it.
+  const heartbeat = setInterval(() => {
+    const nowMs = performance.now()
+    if (peerSendsKeepalives && waitingSinceMs !== undefined && nowMs - waitingSinceMs >= keepaliveTimeoutMs) {
+      const err = peerGone(`no sign of life from the peer for ${Math.round(keepaliveTimeoutMs / 1000)} s`)
+      broken ??= err
+      interrupt(err)
+      stream.abort(err)
+      return
+    }
+    if (!closed && nowMs - lastWriteMs >= keepaliveIntervalMs) {
+      write(encodeControlFrame({ kind: 'keepalive', message: {} })).catch(() => {})
+    }
+  }, Math.min(500, keepaliveIntervalMs))
+  heartbeat.unref()
+
   const interrupt = (err: AppError): void => {
     if (reason !== undefined) return
+    clearInterval(heartbeat)
     reason = err
     controller.abort(err)
     for (const stop of waiters) stop(err)
@@ -146,6 +188,7 @@ export function createFrameChannel (deps: FrameChannelDeps, options: FrameChanne
   else options.signal?.addEventListener('abort', onCancel, { once: true })
   const close = (): void => {
     closed = true
+    clearInterval(heartbeat)
     options.signal?.removeEventListener('abort', onCancel)
   }
 
@@ -173,6 +216,12 @@ export function createFrameChannel (deps: FrameChannelDeps, options: FrameChanne
 
     async send (frame) {
       await write(encodeControlFrame(frame))
+      if (!announcedKeepalives) {
+        // Right after our first frame (offer, offer-response), so the peer can time us out
+        // from the start; older peers skip the unknown frame type.
+        announcedKeepalives = true
+        await write(encodeControlFrame({ kind: 'keepalive', message: {} }))
+      }
     },
 
     async sendChunk (fileIndex, chunkIndex, blake3, data) {

@@ -2,8 +2,11 @@ export type { ByteStream } from './byte-stream.ts'
 export type { TransferEvent } from './transfer-event.ts'
 export { sendTransfer, type SendTransferOptions, type SendResult } from './transfer-sender.ts'
 export {
-  receiveTransfer, type ReceiveTransferOptions, type ReceiveResult, type OfferDecision, type DecideContext
+  receiveTransfer, isResumable, type ReceiveTransferOptions, type ReceiveResult, type OfferDecision, type DecideContext
 } from './transfer-receiver.ts'
 export { validateOffer, type IncomingOffer } from './offer-validator.ts'
 export { buildManifest, type Manifest, type BuildManifestOptions } from './manifest-builder.ts'
 export { createMemoryStreamPair, type MemoryStreamOptions } from './memory-stream.ts'
+export { createMemoryResumeStore, type ResumeStore } from './resume-store.ts'
+export { createReceiveSessions, type ReceiveSessions } from './receive-sessions.ts'
+export { deriveTransferId } from './transfer-id.ts'

@@ -12,6 +12,8 @@ export interface ProgressMeterOptions {
   intervalMs?: number
   /** Speed is measured over this much recent time. @default SPEED_WINDOW_MS */
   windowMs?: number
+  /** Bytes already done before this meter started (a resumed transfer); they count toward progress, not speed. @default 0 */
+  startBytes?: number
 }
 
 export interface ProgressMeter {
@@ -31,12 +33,13 @@ export function createProgressMeter (options: ProgressMeterOptions): ProgressMet
   const windowMs = options.windowMs ?? SPEED_WINDOW_MS
   const startMs = now()
   // samples[0] is the newest sample at or before the window's start: the speed's baseline.
-  const samples: Sample[] = [{ timeMs: startMs, bytes: 0 }]
-  let bytes = 0
+  const startBytes = options.startBytes ?? 0
+  const samples: Sample[] = [{ timeMs: startMs, bytes: startBytes }]
+  let bytes = startBytes
   let lastEmitMs = startMs
 
   const emit = (timeMs: number, reported: number): void => {
-    const baseline = samples[0] ?? { timeMs: startMs, bytes: 0 }
+    const baseline = samples[0] ?? { timeMs: startMs, bytes: startBytes }
     const elapsedMs = timeMs - baseline.timeMs
     const bytesPerSecond = elapsedMs > 0 ? Math.round((bytes - baseline.bytes) * 1000 / elapsedMs) : 0
     const remaining = options.totalBytes - reported

@@ -57,6 +57,14 @@ function startReceiver (downloadDir: string, options: Partial<ReceiveTransferOpt
   return { sender: createFrameChannel({ stream: senderStream, log }), received, asked: () => asked }
 }
 
+/** The receiver's next frame other than a `chunk-ack` (it acknowledges every chunk on disk). */
+async function readVerdict (channel: FrameChannel): Promise<Awaited<ReturnType<FrameChannel['read']>>> {
+  for (;;) {
+    const frame = await channel.read()
+    if (frame.kind !== 'chunk-ack') return frame
+  }
+}
+
 async function assertRejectsWith (promise: Promise<unknown>, code: ErrorCode): Promise<void> {
   await assert.rejects(promise, (err: unknown) => {
     assert.ok(isAppError(err, code), `expected ${code}, got ${String(err)}`)
@@ -175,11 +183,11 @@ test('done before every file arrived aborts with PROTOCOL_UNEXPECTED_MESSAGE, ke
   assert.equal((await sender.read()).kind, 'offer-response')
   await sender.sendChunk(0, 0, blake3(data), data)
   await sender.send({ kind: 'file-end', message: { fileIndex: 0, blake3: blake3(data).toString('hex') } })
-  const result = await sender.read()
+  const result = await readVerdict(sender)
   await sender.send({ kind: 'done', message: {} })
 
   assert.equal(result.kind === 'file-result' && result.message.ok, true)
-  await assertRejectsWith(sender.read(), 'PROTOCOL_UNEXPECTED_MESSAGE')
+  await assertRejectsWith(readVerdict(sender), 'PROTOCOL_UNEXPECTED_MESSAGE')
   await sender.fail(new Error('test done'))
   await assertRejectsWith(received, 'PROTOCOL_UNEXPECTED_MESSAGE')
   assert.deepEqual(await readdir(downloadDir), ['a.bin'])
@@ -198,10 +206,10 @@ test('a symlink already in the download folder is never written through', async 
   for (const fileIndex of [0, 1]) {
     await sender.sendChunk(fileIndex, 0, blake3(data), data)
     await sender.send({ kind: 'file-end', message: { fileIndex, blake3: blake3(data).toString('hex') } })
-    assert.equal((await sender.read()).kind, 'file-result')
+    assert.equal((await readVerdict(sender)).kind, 'file-result')
   }
   await sender.send({ kind: 'done', message: {} })
-  assert.equal((await sender.read()).kind, 'complete')
+  assert.equal((await readVerdict(sender)).kind, 'complete')
   await sender.finish()
 
   const result = await received
@@ -223,9 +231,9 @@ test('entries differing only in case share one folder instead of two', async (t)
     await sender.send({ kind: 'file-end', message: { fileIndex, blake3: blake3(data).toString('hex') } })
   }
   await sender.send({ kind: 'done', message: {} })
-  assert.equal((await sender.read()).kind, 'file-result')
-  assert.equal((await sender.read()).kind, 'file-result')
-  assert.equal((await sender.read()).kind, 'complete')
+  assert.equal((await readVerdict(sender)).kind, 'file-result')
+  assert.equal((await readVerdict(sender)).kind, 'file-result')
+  assert.equal((await readVerdict(sender)).kind, 'complete')
   await sender.finish()
 
   await received

@@ -1,18 +1,24 @@
-import { mkdir, realpath, statfs, utimes } from 'node:fs/promises'
-import { resolve } from 'node:path'
+import { mkdir, realpath, statfs, unlink, utimes } from 'node:fs/promises'
+import { basename, resolve } from 'node:path'
 import type { Logger } from 'pino'
 import {
-  AppError, isAppError, type ErrorCode, type OfferMessage, type TransferFrame
+  AppError, DEFAULT_FLOW_WINDOW_BYTES, isAppError, type ErrorCode, type OfferMessage, type ResumePoint, type TransferFrame
 } from '@p2pft/protocol'
 import type { ByteStream } from './byte-stream.ts'
-import { FREE_SPACE_MARGIN_BYTES, MAX_DATE_MS } from './constants.ts'
-import { planDownload, removeEmptyDirs, toAbsolute, type DownloadPlan } from './download-plan.ts'
-import { createFileWriter, type FileWriter } from './file-writer.ts'
+import { FREE_SPACE_MARGIN_BYTES, MAX_DATE_MS, PART_SUFFIX } from './constants.ts'
+import { planDownload, removeEmptyDirs, restoreDownload, toAbsolute, type DownloadPlan } from './download-plan.ts'
+import { createFileWriter, findPlacedFile, type FileWriter } from './file-writer.ts'
 import { formatBytes } from './format-bytes.ts'
 import { createFrameChannel, type FrameChannel } from './frame-channel.ts'
 import { validateOffer, type IncomingOffer } from './offer-validator.ts'
 import { toWireMessage } from './peer-error.ts'
 import { createProgressMeter } from './progress-meter.ts'
+import type { ReceiveSessions } from './receive-sessions.ts'
+import {
+  createResumeJournal, foldJournal, resumeKey, type PlanRecord, type ResumeJournal, type ResumeState
+} from './resume-journal.ts'
+import { hashOffer } from './transfer-id.ts'
+import type { ResumeStore } from './resume-store.ts'
 import { createEventSink, type TransferEvent } from './transfer-event.ts'
 
 export type OfferDecision = { accept: true } | { accept: false, code: ErrorCode, message: string }
@@ -20,6 +26,12 @@ export type OfferDecision = { accept: true } | { accept: false, code: ErrorCode,
 export interface DecideContext {
   /** Aborted if the transfer stops while the question is open (sender cancelled or vanished). */
   signal: AbortSignal
+  /**
+   * Set when the offer continues a transfer accepted earlier (same sender, same offer,
+   * state found in `resumeStore`): the bytes already held. Callers usually accept it
+   * without asking again.
+   */
+  resumedBytes?: number
 }
 
 export interface ReceiveTransferOptions {
@@ -35,6 +47,17 @@ export interface ReceiveTransferOptions {
   freeBytes?: (dir: string) => Promise<number>
   /** fsync each file before giving it its final name. @default true */
   syncFiles?: boolean
+  /**
+   * Keeps what is needed to resume after an interruption (needs `senderPeerId`). Without
+   * it nothing is resumable: any failure removes the unfinished `.part`.
+   */
+  resumeStore?: ResumeStore
+  /** The authenticated sender: a transfer only resumes from the sender that started it. */
+  senderPeerId?: string
+  /** Stops a stale stream of the same transfer when its sender reconnects. */
+  sessions?: ReceiveSessions
+  /** On a cancel (either side), keep the partial data for a later resume instead of removing it. @default false */
+  keepPartialOnCancel?: boolean
 }
 
 export interface ReceiveResult {
@@ -46,7 +69,26 @@ export interface ReceiveResult {
   savedTo: string
   /** Absolute path where each offered entry was saved, in offer order (files may carry a ` (n)` suffix). */
   savedPaths: string[]
+  /** Bytes already held from an earlier, interrupted exchange (0 when nothing was resumed). */
+  resumedBytes: number
 }
+
+/** Failures after which the state was kept: sending again (same transferId) continues. */
+const keptForResume = new WeakSet<AppError>()
+
+/** True when `receiveTransfer` failed with `err` but kept what it had, so the same offer resumes. */
+export function isResumable (err: unknown): boolean {
+  return err instanceof AppError && keptForResume.has(err)
+}
+
+/**
+ * Codes after which a transfer is worth resuming: the network or the disk, not a decision,
+ * a broken rule or a changed source (whose next offer has another transferId anyway).
+ */
+const NOT_RESUMABLE = new Set<ErrorCode>([
+  'TRANSFER_DECLINED', 'TRANSFER_CANCELLED', 'TRANSFER_SOURCE_CHANGED', 'TRANSFER_SOURCE_NOT_FOUND',
+  'PROTOCOL_INVALID_MESSAGE', 'PROTOCOL_MESSAGE_TOO_LARGE', 'PROTOCOL_UNEXPECTED_MESSAGE', 'INTERNAL_ERROR'
+])
 
 async function statfsFreeBytes (dir: string): Promise<number> {
   const stats = await statfs(dir)
@@ -75,28 +117,31 @@ async function decline (channel: FrameChannel, err: AppError): Promise<AppError>
   return err
 }
 
-/** The offer message checked and the free space confirmed, else declined with the reason. */
-async function checkOffer (channel: FrameChannel, message: OfferMessage, downloadDir: string, freeBytes: (dir: string) => Promise<number>, log: Logger): Promise<IncomingOffer> {
-  let offer: IncomingOffer
+/** The offer message checked, else declined with the rule's code. */
+async function checkOffer (channel: FrameChannel, message: OfferMessage): Promise<IncomingOffer> {
   try {
-    offer = validateOffer(message)
+    return validateOffer(message)
   } catch (err) {
     if (isAppError(err)) throw await decline(channel, err)
     throw err
   }
+}
+
+/** Declines unless the disk has room for what is still to come (all of it, less what a resume already holds). */
+async function checkFreeSpace (channel: FrameChannel, offer: IncomingOffer, heldBytes: number, downloadDir: string, freeBytes: (dir: string) => Promise<number>, log: Logger): Promise<void> {
   let free: number
   try {
     free = await freeBytes(downloadDir)
   } catch (err) {
     // Some file systems cannot say; a full disk is still caught (ENOSPC) while writing.
     log.warn({ err }, 'could not check free space')
-    return offer
+    return
   }
-  if (free < offer.totalBytes + FREE_SPACE_MARGIN_BYTES) {
+  const neededBytes = Math.max(0, offer.totalBytes - heldBytes)
+  if (free < neededBytes + FREE_SPACE_MARGIN_BYTES) {
     throw await decline(channel, new AppError('TRANSFER_NO_SPACE',
-      `not enough free space on the receiver's disk: the transfer needs ${formatBytes(offer.totalBytes)}, ${formatBytes(free)} is free`))
+      `not enough free space on the receiver's disk: the transfer needs ${formatBytes(neededBytes)}, ${formatBytes(free)} is free`))
   }
-  return offer
 }
 
 /**
@@ -104,21 +149,77 @@ async function checkOffer (channel: FrameChannel, message: OfferMessage, downloa
  * anything before our answer (a chunk before accept), the question is dropped.
  * Returns the decision and the pending read, which carries the first frame after it.
  */
-async function askWhileWatching (channel: FrameChannel, offer: IncomingOffer, decide: ReceiveTransferOptions['decide']): Promise<{ decision: OfferDecision, next: Promise<TransferFrame> }> {
+async function askWhileWatching (channel: FrameChannel, offer: IncomingOffer, decide: ReceiveTransferOptions['decide'], resumedBytes: number | undefined): Promise<{ decision: OfferDecision, next: Promise<TransferFrame> }> {
   const next = channel.read()
   next.catch(() => {})
   const early = next.then(frame => { throw unexpected(frame, 'before the offer was answered') })
   early.catch(() => {})
-  const decision = await Promise.race([decide(offer, { signal: channel.signal }), early])
+  const context: DecideContext = resumedBytes === undefined ? { signal: channel.signal } : { signal: channel.signal, resumedBytes }
+  const decision = await Promise.race([decide(offer, context), early])
   return { decision, next }
+}
+
+/** Chunks of a file of `size` bytes. */
+function chunkCount (size: number, chunkSizeBytes: number): number {
+  return Math.ceil(size / chunkSizeBytes)
+}
+
+/** Bytes a resume state holds of this offer: files in place, plus verified chunks of the others. */
+function heldBytes (state: ResumeState, offer: IncomingOffer, chunkSizeBytes: number): number {
+  let held = 0
+  for (const [fileIndex, file] of state.files) {
+    const size = offer.entries[fileIndex]?.size ?? 0
+    held += file.placed !== undefined ? size : Math.min(size, file.chunkHashes.length * chunkSizeBytes)
+  }
+  return held
+}
+
+/** Loads the state saved for this transfer if it is for this very offer; a stale one is removed. */
+async function loadResumeState (store: ResumeStore, key: string, expected: Pick<PlanRecord, 'senderPeerId' | 'offerHash' | 'root'>, entryCount: number, log: Logger): Promise<ResumeState | undefined> {
+  let state: ResumeState | undefined
+  try {
+    state = foldJournal(await store.load(key))
+  } catch (err) {
+    log.warn({ err }, 'could not read resume state; starting afresh')
+    return undefined
+  }
+  if (state === undefined) return undefined
+  const { plan } = state
+  if (plan.senderPeerId === expected.senderPeerId && plan.offerHash === expected.offerHash && plan.root === expected.root && plan.targets.length === entryCount) {
+    return state
+  }
+  log.info('saved state is for another offer; starting afresh')
+  await discardState(state, log)
+  await store.remove(key).catch((err: unknown) => { log.warn({ err }, 'could not remove stale resume state') })
+  return undefined
+}
+
+/** Removes the `.part` files and empty folders a saved state left behind (files in place stay). */
+async function discardState (state: ResumeState, log: Logger): Promise<void> {
+  for (const [fileIndex, file] of state.files) {
+    const target = state.plan.targets[fileIndex]
+    if (file.placed !== undefined || file.partName === undefined || target === undefined || !file.partName.endsWith(PART_SUFFIX)) continue
+    try {
+      await unlink(toAbsolute(toAbsolute(state.plan.root, target.relativeDir), basename(file.partName)))
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code !== 'ENOENT') log.warn({ err }, 'could not remove a .part file')
+    }
+  }
+  await removeEmptyDirs({ log }, state.plan.createdDirs)
 }
 
 /**
  * Receives one transfer from `stream` into `downloadDir`: validates the offer, checks
  * free space, asks `decide`, then saves each file through a verified `.part`. Resolves
- * once every file is verified and in place. On failure or cancel it tells the sender,
- * removes this transfer's `.part` file and the folders it created that are still empty
- * (completed files stay), and rejects with the AppError.
+ * once every file is verified and in place.
+ *
+ * With a `resumeStore`, the transfer's state (plan, `.part` names, verified chunk hashes,
+ * files in place) is journaled as it goes; an offer of the same transfer from the same
+ * sender later continues from there (`offer-response.resume`), after re-reading each
+ * kept chunk against its hash. On failure or cancel it tells the sender; then, if the
+ * failure is resumable (network, disk; see `isResumable`), it keeps the `.part` and the
+ * state, else it removes this transfer's `.part` and the folders it created that are
+ * still empty (completed files stay), and rejects with the AppError.
  */
 export async function receiveTransfer (options: ReceiveTransferOptions): Promise<ReceiveResult> {
   const startedMs = performance.now()
@@ -128,6 +229,9 @@ export async function receiveTransfer (options: ReceiveTransferOptions): Promise
   const channel = createFrameChannel({ stream: options.stream, log: baseLog }, { signal: options.signal })
   let plan: DownloadPlan | undefined
   let writer: FileWriter | undefined
+  let journal: ResumeJournal | undefined
+  let resume: ResumeState | undefined
+  let release: (() => void) | undefined
   const downloadDir = resolve(options.downloadDir)
   try {
     const root = await openDownloadDir(downloadDir)
@@ -135,82 +239,185 @@ export async function receiveTransfer (options: ReceiveTransferOptions): Promise
     const first = await channel.read()
     if (first.kind !== 'offer') throw unexpected(first, 'instead of an offer')
     const transferId = first.message.transferId
+    const chunkSizeBytes = first.message.chunkSizeBytes
     log = baseLog.child({ transferId })
-    const offer = await checkOffer(channel, first.message, root, options.freeBytes ?? statfsFreeBytes, log)
-    log.info({ files: offer.fileCount, entries: offer.entries.length, bytes: offer.totalBytes }, 'offer received')
+    const offer = await checkOffer(channel, first.message)
 
-    const { decision, next } = await askWhileWatching(channel, offer, options.decide)
+    const { resumeStore, senderPeerId } = options
+    if (resumeStore !== undefined && senderPeerId !== undefined) {
+      const key = resumeKey(senderPeerId, transferId)
+      release = await options.sessions?.take(key, (err) => { channel.interrupt(err) })
+      const expected = { senderPeerId, offerHash: hashOffer(first.message), root }
+      resume = await loadResumeState(resumeStore, key, expected, offer.entries.length, log)
+      journal = createResumeJournal({ store: resumeStore, key, log })
+    }
+    const resumedBytes = resume === undefined ? 0 : heldBytes(resume, offer, chunkSizeBytes)
+    await checkFreeSpace(channel, offer, resumedBytes, root, options.freeBytes ?? statfsFreeBytes, log)
+    log.info({ files: offer.fileCount, entries: offer.entries.length, bytes: offer.totalBytes, resumedBytes: resume === undefined ? undefined : resumedBytes }, 'offer received')
+
+    const { decision, next } = await askWhileWatching(channel, offer, options.decide, resume === undefined ? undefined : resumedBytes)
     if (!decision.accept) {
       log.info({ code: decision.code }, 'offer declined')
       throw await decline(channel, new AppError(decision.code, decision.message))
     }
     try {
-      plan = await planDownload({ log }, { root, entries: offer.entries })
+      plan = resume !== undefined
+        ? await restoreDownload({ log }, { root, plan: { targets: resume.plan.targets, createdDirs: resume.plan.createdDirs } })
+        : await planDownload({ log }, { root, entries: offer.entries })
     } catch (err) {
       if (isAppError(err)) throw await decline(channel, err)
       throw err
     }
-    await channel.send({ kind: 'offer-response', message: { accepted: true } })
-    log.info('offer accepted')
+    if (journal !== undefined && resume === undefined && senderPeerId !== undefined) {
+      // The plan is stored before any byte is, so every .part can be found again.
+      journal.add({ type: 'plan', version: 1, senderPeerId, offerHash: hashOffer(first.message), root, targets: plan.targets, createdDirs: plan.createdDirs })
+      await journal.flush()
+    }
 
     const { targets } = plan
-    const meter = createProgressMeter({ transferId, direction: 'receive', totalBytes: offer.totalBytes, onProgress: emit })
     const savedPaths = targets.map(target => toAbsolute(downloadDir, target.relativePath))
-    // Files arrive in offer order; folders were created by the plan and get no frames.
-    const fileIndexes = offer.entries.flatMap((entry, index) => entry.kind === 'file' ? [index] : [])
-    let received = 0
-    const openWriter = async (fileIndex: number): Promise<FileWriter> => {
+    const activeJournal = journal
+    // Each chunk on disk is acknowledged, so the sender keeps only a window in flight.
+    let ackedBytes = 0
+    const onChunkWritten = (fileIndex: number, hash: Uint8Array, sizeBytes: number): void => {
+      activeJournal?.addChunk(fileIndex, hash)
+      ackedBytes += sizeBytes
+      channel.send({ kind: 'chunk-ack', message: { bytes: ackedBytes } }).catch(() => {})
+    }
+    const openWriter = async (fileIndex: number, partial?: { partName: string, chunkHashes: Uint8Array[] }): Promise<FileWriter> => {
       const entry = offer.entries[fileIndex]
       const target = targets[fileIndex]
       if (entry === undefined || target === undefined) throw new AppError('INTERNAL_ERROR', `no plan for entry ${fileIndex}`)
-      return await createFileWriter({ log }, {
+      const opened = await createFileWriter({ log }, {
         root,
         dir: toAbsolute(root, target.relativeDir),
         relativeDir: target.relativeDir,
         name: target.name,
         entry,
-        chunkSizeBytes: first.message.chunkSizeBytes,
-        sync: options.syncFiles
+        chunkSizeBytes,
+        sync: options.syncFiles,
+        resume: partial,
+        onChunkWritten: (_chunkIndex, hash, sizeBytes) => { onChunkWritten(fileIndex, hash, sizeBytes) },
+        onPlacing: activeJournal === undefined ? undefined : async (blake3) => {
+          activeJournal.add({ type: 'placing', fileIndex, blake3 })
+          await activeJournal.flush()
+        }
       })
+      if (opened.partName !== partial?.partName) activeJournal?.add({ type: 'part', fileIndex, partName: opened.partName })
+      return opened
     }
 
+    // What a resume already holds: files in place, and the verified prefix of the next one.
+    const completed = new Set<number>()
+    const resumePoints: ResumePoint[] = []
+    const fileIndexes = offer.entries.flatMap((entry, index) => entry.kind === 'file' ? [index] : [])
+    if (resume !== undefined) {
+      for (const fileIndex of fileIndexes) {
+        const file = resume.files.get(fileIndex)
+        const entry = offer.entries[fileIndex]
+        const target = targets[fileIndex]
+        if (file === undefined || entry === undefined || target === undefined) break
+        let placed = file.placed
+        if (placed === undefined && file.placingBlake3 !== undefined) {
+          // Stopped between the rename and its record: look for the file by its hash.
+          const name = await findPlacedFile(toAbsolute(root, target.relativeDir), target.name, file.placingBlake3)
+          if (name !== undefined) {
+            placed = { path: target.relativeDir === '' ? name : `${target.relativeDir}/${name}`, blake3: file.placingBlake3 }
+            journal?.add({ type: 'placed', fileIndex, ...placed })
+          }
+        }
+        if (placed !== undefined) {
+          completed.add(fileIndex)
+          savedPaths[fileIndex] = toAbsolute(downloadDir, placed.path)
+          resumePoints.push({ fileIndex, verifiedChunks: chunkCount(entry.size, chunkSizeBytes), complete: true, blake3: placed.blake3 })
+          continue
+        }
+        if (file.partName !== undefined) {
+          writer = await openWriter(fileIndex, { partName: file.partName, chunkHashes: file.chunkHashes })
+          if (writer.verifiedChunks > 0) resumePoints.push({ fileIndex, verifiedChunks: writer.verifiedChunks, blake3: writer.prefixBlake3() })
+        }
+        break
+      }
+    }
+    const pendingFiles = fileIndexes.filter(fileIndex => !completed.has(fileIndex))
+    const startBytes = resumePoints.reduce((sum, point) => sum + (point.complete === true
+      ? offer.entries[point.fileIndex]?.size ?? 0
+      : point.verifiedChunks * chunkSizeBytes), 0)
+
+    const flowWindowBytes = DEFAULT_FLOW_WINDOW_BYTES
+    await channel.send({ kind: 'offer-response', message: resume === undefined ? { accepted: true, flowWindowBytes } : { accepted: true, flowWindowBytes, resume: resumePoints } })
+    log.info({ resumedBytes: resume === undefined ? undefined : startBytes }, resume === undefined ? 'offer accepted' : 'offer accepted as a resume')
+
+    const meter = createProgressMeter({ transferId, direction: 'receive', totalBytes: offer.totalBytes, onProgress: emit, startBytes })
+    let received = 0
     for (let frame = await next; ; frame = await channel.read()) {
-      const expected = fileIndexes[received]
+      const expected = pendingFiles[received]
       if (frame.kind === 'chunk') {
         if (frame.fileIndex !== expected) throw unexpected(frame, `for entry ${frame.fileIndex} where entry ${expected ?? 'none'} was expected`)
         writer ??= await openWriter(expected)
         await writer.write(frame.chunkIndex, frame.blake3, frame.data)
         meter.add(frame.data.byteLength)
+        journal?.checkpoint()
       } else if (frame.kind === 'file-end') {
         const { fileIndex } = frame.message
         if (fileIndex !== expected) throw unexpected(frame, `for entry ${fileIndex} where entry ${expected ?? 'none'} was expected`)
         writer ??= await openWriter(expected)
-        const saved = await writer.finish(frame.message.blake3)
+        let saved
+        try {
+          saved = await writer.finish(frame.message.blake3)
+        } catch (err) {
+          // A whole file that fails its hash is dropped, so a resume fetches all of it again.
+          if (isAppError(err, 'TRANSFER_HASH_MISMATCH')) {
+            await writer.discard()
+            writer = undefined
+            journal?.add({ type: 'reset', fileIndex })
+          }
+          throw err
+        }
         writer = undefined
         received++
         savedPaths[fileIndex] = toAbsolute(downloadDir, saved.path)
+        journal?.add({ type: 'placed', fileIndex, path: saved.path, blake3: saved.blake3 })
+        journal?.checkpoint()
         log.debug({ fileIndex, size: saved.size }, 'file verified')
         emit({ event: 'file-complete', transferId, path: saved.path, size: saved.size, blake3: saved.blake3 })
         await channel.send({ kind: 'file-result', message: { fileIndex, ok: true, blake3: saved.blake3 } })
       } else if (frame.kind === 'done') {
         if (expected !== undefined) throw unexpected(frame, `before entry ${expected} arrived`)
         await restoreFolderTimes(offer, plan, root, log)
-        await channel.send({ kind: 'complete', message: { ok: true, verifiedFiles: received } })
+        const files = completed.size + received
+        await channel.send({ kind: 'complete', message: { ok: true, verifiedFiles: files } })
+        await journal?.remove()
+        journal = undefined
         await channel.finish()
         const durationMs = Math.round(performance.now() - startedMs)
         meter.complete()
-        emit({ event: 'done', transferId, direction: 'receive', files: received, bytes: offer.totalBytes, durationMs, savedTo: downloadDir })
-        log.info({ files: received, bytes: offer.totalBytes, ms: durationMs }, 'transfer received')
-        return { transferId, files: received, bytes: offer.totalBytes, durationMs, savedTo: downloadDir, savedPaths }
+        emit({ event: 'done', transferId, direction: 'receive', files, bytes: offer.totalBytes, durationMs, savedTo: downloadDir })
+        log.info({ files, bytes: offer.totalBytes, resumedBytes: startBytes, ms: durationMs }, 'transfer received')
+        release?.()
+        return { transferId, files, bytes: offer.totalBytes, durationMs, savedTo: downloadDir, savedPaths, resumedBytes: startBytes }
       } else {
         throw unexpected(frame, 'during the transfer')
       }
     }
   } catch (err) {
     const error = await channel.fail(err)
-    await writer?.discard()
-    if (plan !== undefined) await removeEmptyDirs({ log }, plan.createdDirs)
-    log.info({ code: error.code, err: error }, 'transfer not received')
+    const owned = plan !== undefined || resume !== undefined
+    const keep = journal !== undefined && owned &&
+      (!NOT_RESUMABLE.has(error.code) || (error.code === 'TRANSFER_CANCELLED' && options.keepPartialOnCancel === true))
+    if (keep) {
+      await writer?.release()
+      await journal?.flush()
+      keptForResume.add(error)
+      log.info({ code: error.code, err: error }, 'transfer interrupted; kept for resume')
+    } else {
+      await writer?.discard()
+      if (resume !== undefined) await discardState(resume, log)
+      if (plan !== undefined) await removeEmptyDirs({ log }, plan.createdDirs)
+      if (owned) await journal?.remove()
+      log.info({ code: error.code, err: error }, 'transfer not received')
+    }
+    release?.()
     throw error
   }
 }

@@ -403,3 +403,33 @@ test('a missing source path rejects with TRANSFER_SOURCE_NOT_FOUND and tells the
   assertRejectedWith(outcome.received, 'TRANSFER_SOURCE_NOT_FOUND')
   assert.deepEqual(await readdir(downloadDir), [])
 })
+
+test('the sender keeps at most the receiver\'s flow window of chunk bytes unacknowledged', async (t) => {
+  const source = await tempDir(t)
+  await writeFile(join(source, 'big.bin'), randomBytes(2 * 1024 * 1024))
+  const [senderStream, receiverStream] = createMemoryStreamPair({ bufferBytes: 8 * 1024 * 1024 })
+  const sending = sendTransfer({ stream: senderStream, paths: [join(source, 'big.bin')], senderName: 'Alice', log, chunkSizeBytes: 64 * 1024 })
+  sending.catch(() => {})
+  const receiver = createFrameChannel({ stream: receiverStream, log })
+
+  assert.equal((await receiver.read()).kind, 'offer')
+  await receiver.send({ kind: 'offer-response', message: { accepted: true, flowWindowBytes: 256 * 1024 } })
+  let received = 0
+  let pending: ReturnType<typeof receiver.read> | undefined
+  const readChunks = async (untilBytes: number): Promise<void> => {
+    while (received < untilBytes) {
+      const frame = await (pending ?? receiver.read())
+      pending = undefined
+      if (frame.kind === 'chunk') received += frame.data.byteLength
+    }
+  }
+  await readChunks(256 * 1024)
+  // Nothing acknowledged: the sender waits with the window full.
+  pending = receiver.read()
+  const more = await Promise.race([pending.then(frame => frame.kind), new Promise(resolve => setTimeout(resolve, 500, 'nothing'))])
+  assert.equal(more, 'nothing')
+  await receiver.send({ kind: 'chunk-ack', message: { bytes: 128 * 1024 } })
+  await readChunks(384 * 1024)
+  await receiver.fail(new Error('test done'))
+  await assert.rejects(sending)
+})

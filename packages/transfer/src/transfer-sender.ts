@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto'
 import type { Logger } from 'pino'
 import { blake3, Blake3Hasher } from '@napi-rs/blake-hash'
 import {
-  AppError, DEFAULT_CHUNK_SIZE_BYTES, offerDecoder, type OfferMessage, type TransferFrame
+  AppError, DEFAULT_CHUNK_SIZE_BYTES, offerDecoder, type OfferMessage, type ResumePoint, type TransferFrame
 } from '@p2pft/protocol'
 import type { ByteStream } from './byte-stream.ts'
 import { readChunks } from './chunk-reader.ts'
@@ -12,6 +12,7 @@ import { validateOffer } from './offer-validator.ts'
 import { toPeerError } from './peer-error.ts'
 import { createProgressMeter, type ProgressMeter } from './progress-meter.ts'
 import { createEventSink, type TransferEvent } from './transfer-event.ts'
+import { deriveTransferId } from './transfer-id.ts'
 
 export interface SendTransferOptions {
   stream: ByteStream
@@ -22,11 +23,20 @@ export interface SendTransferOptions {
   onEvent?: (event: TransferEvent) => void
   /** Called once the receiver answered the offer with accept. */
   onAccepted?: () => void
+  /** Called when the receiver declined the offer, with its reason (before `sendTransfer` rejects with it). */
+  onDeclined?: (reason: AppError) => void
   signal?: AbortSignal
   /** @default DEFAULT_CHUNK_SIZE_BYTES */
   chunkSizeBytes?: number
-  /** @default a random UUID without dashes */
+  /** @default derived from `idSeed` and the manifest when given, else a random UUID without dashes */
   transferId?: string
+  /**
+   * Names this sender and receiver (e.g. both PeerIds): the transferId is then derived from
+   * it and the manifest, so offering the same files again resumes where the last try stopped.
+   */
+  idSeed?: string
+  /** Called with the transferId once it is known (before the offer is sent). */
+  onTransferId?: (transferId: string) => void
 }
 
 export interface SendResult {
@@ -34,6 +44,8 @@ export interface SendResult {
   files: number
   bytes: number
   durationMs: number
+  /** Bytes the receiver already held from an earlier try (not sent again). */
+  resumedBytes: number
 }
 
 function unexpected (frame: TransferFrame, when: string): AppError {
@@ -47,17 +59,76 @@ interface SendProgress {
   doneSent: boolean
 }
 
+/** Chunk bytes in flight, limited to the receiver's window once it acknowledges what is on its disk. */
+interface FlowWindow {
+  /** Waits until `bytes` more may be sent, then counts them as sent. */
+  reserve: (bytes: number) => Promise<void>
+  /** The receiver's running total of chunk bytes on disk. */
+  acknowledge: (totalBytes: number) => void
+}
+
+function createFlowWindow (windowBytes: number | undefined, signal: AbortSignal): FlowWindow {
+  let sent = 0
+  let acked = 0
+  let wake: (() => void) | undefined
+  return {
+    async reserve (bytes) {
+      // `sent > acked`: a chunk bigger than the whole window still goes, alone.
+      while (windowBytes !== undefined && sent > acked && sent - acked + bytes > windowBytes) {
+        if (signal.aborted) throw signal.reason
+        await new Promise<void>((resolve) => {
+          const stop = (): void => { wake = undefined; resolve() }
+          wake = () => { signal.removeEventListener('abort', stop); stop() }
+          signal.addEventListener('abort', stop, { once: true })
+        })
+      }
+      sent += bytes
+    },
+    acknowledge (totalBytes) {
+      if (totalBytes > sent) throw new AppError('PROTOCOL_INVALID_MESSAGE', `the receiver acknowledged ${totalBytes} bytes of the ${sent} sent`)
+      acked = Math.max(acked, totalBytes)
+      wake?.()
+    }
+  }
+}
+
+/** The receiver's resume points, checked against the manifest; by file index. */
+function readResumePoints (points: ResumePoint[] | undefined, manifest: Manifest, chunkSizeBytes: number): Map<number, ResumePoint> {
+  const byFile = new Map<number, ResumePoint>()
+  for (const point of points ?? []) {
+    const entry = manifest.entries[point.fileIndex]
+    if (entry?.kind !== 'file' || byFile.has(point.fileIndex) || point.verifiedChunks > Math.ceil(entry.size / chunkSizeBytes)) {
+      throw new AppError('PROTOCOL_INVALID_MESSAGE', `the receiver offered to resume entry ${point.fileIndex}, which does not fit the offer`)
+    }
+    byFile.set(point.fileIndex, point)
+  }
+  return byFile
+}
+
 /**
  * Streams every file, one chunk at a time, without waiting for per-file verdicts: those
  * are read concurrently by `awaitVerdicts`, so many small files cost no round trips.
+ * Files the receiver holds are skipped; of a partial file, the verified prefix is read
+ * and hashed (for the whole-file hash, and to check it is what the receiver holds) but not sent.
  */
-async function sendFiles (channel: FrameChannel, manifest: Manifest, chunkSizeBytes: number, meter: ProgressMeter, progress: SendProgress): Promise<void> {
+async function sendFiles (channel: FrameChannel, manifest: Manifest, chunkSizeBytes: number, resume: Map<number, ResumePoint>, flow: FlowWindow, meter: ProgressMeter, progress: SendProgress): Promise<void> {
   for (const [fileIndex, entry] of manifest.entries.entries()) {
     if (entry.kind !== 'file') continue
+    const point = resume.get(fileIndex)
+    if (point?.complete === true) continue
+    const skipChunks = point?.verifiedChunks ?? 0
     const fileHasher = new Blake3Hasher()
     let chunkIndex = 0
     for await (const chunk of readChunks(manifest.sources[fileIndex] ?? '', entry, chunkSizeBytes)) {
       fileHasher.update(chunk)
+      if (chunkIndex < skipChunks) {
+        chunkIndex++
+        if (chunkIndex === skipChunks && point?.blake3 !== undefined && fileHasher.digest('hex') !== point.blake3) {
+          throw new AppError('TRANSFER_SOURCE_CHANGED', `${entry.path} is not what it was when the receiver got its first ${skipChunks} chunk(s)`)
+        }
+        continue
+      }
+      await flow.reserve(chunk.byteLength)
       await channel.sendChunk(fileIndex, chunkIndex++, blake3(chunk), chunk)
       meter.add(chunk.byteLength)
     }
@@ -71,12 +142,20 @@ async function sendFiles (channel: FrameChannel, manifest: Manifest, chunkSizeBy
 }
 
 /** Reads the receiver's verdicts until `complete`; any failure it reports rejects. */
-async function awaitVerdicts (channel: FrameChannel, manifest: Manifest, transferId: string, progress: SendProgress, emit: (event: TransferEvent) => void): Promise<void> {
+async function awaitVerdicts (channel: FrameChannel, manifest: Manifest, transferId: string, resume: Map<number, ResumePoint>, flow: FlowWindow, progress: SendProgress, emit: (event: TransferEvent) => void): Promise<void> {
   const fileCount = manifest.entries.filter(entry => entry.kind === 'file').length
   const verified = new Set<number>()
+  for (const point of resume.values()) {
+    const entry = manifest.entries[point.fileIndex]
+    if (point.complete !== true || entry === undefined) continue
+    verified.add(point.fileIndex)
+    emit({ event: 'file-complete', transferId, path: entry.path, size: entry.size, blake3: point.blake3 ?? '' })
+  }
   for (;;) {
     const frame = await channel.read()
-    if (frame.kind === 'file-result') {
+    if (frame.kind === 'chunk-ack') {
+      flow.acknowledge(frame.message.bytes)
+    } else if (frame.kind === 'file-result') {
       const { fileIndex, ok } = frame.message
       const sentHash = progress.sentHashes.get(fileIndex)
       const entry = manifest.entries[fileIndex]
@@ -110,15 +189,24 @@ async function awaitVerdicts (channel: FrameChannel, manifest: Manifest, transfe
  */
 export async function sendTransfer (options: SendTransferOptions): Promise<SendResult> {
   const startedMs = performance.now()
-  const transferId = options.transferId ?? randomUUID().replaceAll('-', '')
   const chunkSizeBytes = options.chunkSizeBytes ?? DEFAULT_CHUNK_SIZE_BYTES
-  const log = options.log.child({ component: 'transfer-sender', transferId })
+  let transferId = options.transferId ?? randomUUID().replaceAll('-', '')
+  let log = options.log.child({ component: 'transfer-sender' })
   const emit = createEventSink(log, options.onEvent)
   const channel = createFrameChannel({ stream: options.stream, log }, { signal: options.signal })
   let pump: Promise<void> | undefined
   try {
     const manifest = await buildManifest(options.paths, { log })
     if (channel.signal.aborted) throw channel.signal.reason
+    if (options.transferId === undefined && options.idSeed !== undefined) {
+      transferId = deriveTransferId(options.idSeed, { entries: manifest.entries, chunkSizeBytes, totalBytes: manifest.totalBytes })
+    }
+    log = log.child({ transferId })
+    try {
+      options.onTransferId?.(transferId)
+    } catch (err) {
+      log.warn({ err }, 'onTransferId listener threw')
+    }
     const offer: OfferMessage = {
       transferId,
       senderName: options.senderName,
@@ -137,27 +225,38 @@ export async function sendTransfer (options: SendTransferOptions): Promise<SendR
     if (!response.message.accepted) {
       const declined = toPeerError(response.message.code ?? 'TRANSFER_DECLINED', response.message.message, 'TRANSFER_DECLINED')
       log.info({ code: declined.code }, 'offer declined')
+      try {
+        options.onDeclined?.(declined)
+      } catch (err) {
+        log.warn({ err }, 'onDeclined listener threw')
+      }
       await channel.finish()
       throw declined
     }
-    log.info('offer accepted')
+    const resume = readResumePoints(response.message.resume, manifest, chunkSizeBytes)
+    const resumedBytes = [...resume.values()].reduce((sum, point) => {
+      const size = manifest.entries[point.fileIndex]?.size ?? 0
+      return sum + (point.complete === true ? size : Math.min(size, point.verifiedChunks * chunkSizeBytes))
+    }, 0)
+    log.info({ resumedBytes: response.message.resume === undefined ? undefined : resumedBytes }, response.message.resume === undefined ? 'offer accepted' : 'offer accepted as a resume')
     try {
       options.onAccepted?.()
     } catch (err) {
       log.warn({ err }, 'onAccepted listener threw')
     }
 
-    const meter = createProgressMeter({ transferId, direction: 'send', totalBytes: offer.totalBytes, onProgress: emit })
+    const meter = createProgressMeter({ transferId, direction: 'send', totalBytes: offer.totalBytes, onProgress: emit, startBytes: resumedBytes })
     const progress: SendProgress = { sentHashes: new Map(), doneSent: false }
-    pump = sendFiles(channel, manifest, chunkSizeBytes, meter, progress)
-    await Promise.all([pump, awaitVerdicts(channel, manifest, transferId, progress, emit)])
+    const flow = createFlowWindow(response.message.flowWindowBytes, channel.signal)
+    pump = sendFiles(channel, manifest, chunkSizeBytes, resume, flow, meter, progress)
+    await Promise.all([pump, awaitVerdicts(channel, manifest, transferId, resume, flow, progress, emit)])
     await channel.finish()
 
     const durationMs = Math.round(performance.now() - startedMs)
     meter.complete()
     emit({ event: 'done', transferId, direction: 'send', files: fileCount, bytes: offer.totalBytes, durationMs })
-    log.info({ files: fileCount, bytes: offer.totalBytes, ms: durationMs }, 'transfer sent')
-    return { transferId, files: fileCount, bytes: offer.totalBytes, durationMs }
+    log.info({ files: fileCount, bytes: offer.totalBytes, resumedBytes, ms: durationMs }, 'transfer sent')
+    return { transferId, files: fileCount, bytes: offer.totalBytes, durationMs, resumedBytes }
   } catch (err) {
     const error = await channel.fail(err)
     // Let the pump close its file before we report (it stops at its next write).

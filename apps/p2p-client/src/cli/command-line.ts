@@ -27,7 +27,8 @@ const COMMAND_OPTIONS = {
     room: { type: 'string' },
     name: { type: 'string' },
     'relay-only': { type: 'boolean' },
-    wait: { type: 'string' }
+    wait: { type: 'string' },
+    'retry-for': { type: 'string' }
   },
   receive: {
     name: { type: 'string' },
@@ -41,12 +42,13 @@ const COMMAND_OPTIONS = {
 export type CommandName = keyof typeof COMMAND_OPTIONS
 
 export const USAGE = `Usage:
-  p2p-client daemon  [--name NAME] [--server URL] [--room NAME] [--data-dir DIR] [--download-dir DIR] [--auto-accept] [--json]
+  p2p-client daemon  [--name NAME] [--server URL] [--room NAME] [--data-dir DIR] [--download-dir DIR] [--auto-accept] [--no-gui] [--json]
   p2p-client peers   [--server URL] [--data-dir DIR] [--room NAME] [--watch] [--json]
-  p2p-client send    --to NAME|PEER_ID [--server URL] [--data-dir DIR] [--room NAME] [--relay-only] [--wait SECONDS] [--json] PATH...
+  p2p-client send    --to NAME|PEER_ID [--server URL] [--data-dir DIR] [--room NAME] [--relay-only] [--wait SECONDS] [--retry-for SECONDS] [--json] PATH...
   p2p-client receive [--server URL] [--name NAME] [--data-dir DIR] [--room NAME] [--dir DIR] [--yes] [--once] [--json]
 
 Every command also takes --verbose (logs to stderr) and --help.
+send --retry-for: once accepted, an interrupted transfer is retried (resuming) until it made no progress this long (default 300).
 --server defaults to $P2PFT_SERVER; without a server the client works on the LAN alone (mDNS).`
 
 export interface ParsedCommand {

@@ -70,6 +70,9 @@ export function createHumanReporter (out: NodeJS.WritableStream & { isTTY?: bool
         line(`Done: ${event.files} file(s), ${formatBytes(event.bytes)} in ${(event.durationMs / 1000).toFixed(1)} s (${speed}) — verified${where}`)
         return
       }
+      case 'retrying':
+        line(`Connection lost (${event.reason.message}); retrying in ${Math.ceil(event.inMs / 1000)} s — the transfer resumes where it stopped`)
+        return
       case 'error':
         line(`Error: ${event.message} [${event.code}]`)
     }

@@ -1,9 +1,13 @@
+import { join } from 'node:path'
 import type { Logger } from 'pino'
 import { TRANSFER_PROTOCOL_ID, toAppError, type ClientEvent } from '@p2pft/protocol'
-import { receiveTransfer, type IncomingOffer, type OfferDecision, type ReceiveResult } from '@p2pft/transfer'
+import {
+  createReceiveSessions, isResumable, receiveTransfer, type IncomingOffer, type OfferDecision, type ReceiveResult, type ResumeStore
+} from '@p2pft/transfer'
 import type { P2PNode } from '../p2p/create-p2p-node.ts'
 import { toByteStream } from '../p2p/byte-stream-adapter.ts'
 import { describeConnection } from '../p2p/describe-connection.ts'
+import { createFileResumeStore } from '../transfer-state/file-resume-store.ts'
 
 export interface OfferContext {
   offer: IncomingOffer
@@ -11,23 +15,56 @@ export interface OfferContext {
   peerId: string
 }
 
+export type IncomingTransferOutcome =
+  | { ok: true, value: ReceiveResult }
+  /** `resumable`: the partial data and state were kept; the sender's next try continues. */
+  | { ok: false, error: Error, resumable: boolean }
+
 export interface IncomingTransfersDeps {
   node: P2PNode
   log: Logger
   downloadDir: () => string
-  /** Accept or decline; may ask a person. */
+  /** Accept or decline; may ask a person. Not asked again when an accepted transfer resumes. */
   decide: (context: OfferContext) => Promise<OfferDecision>
   report: (event: ClientEvent) => void
   /** The name we know a peer by (presence, LAN), if any. */
   nameOf: (peerId: string) => string | undefined
   /** Called when a transfer ends, however it ended. */
-  onFinished?: (result: { ok: true, value: ReceiveResult } | { ok: false, error: Error }) => void
+  onFinished?: (result: IncomingTransferOutcome) => void
   signal: AbortSignal
+  /**
+   * Where interrupted transfers keep their state, e.g. `createFileResumeStore({ dir: join(dataDir, 'transfers') })`.
+   * @default `$P2PFT_DATA_DIR/transfers` when that variable is set, else nothing is resumable
+   */
+  resumeStore?: ResumeStore
+  /** A cancel keeps the partial data for later instead of removing it. @default false */
+  keepPartialOnCancel?: boolean
+  /** Free bytes in a folder. @default statfs; `$P2PFT_FREE_BYTES` (tests) pretends the disk has that much */
+  freeBytes?: (dir: string) => Promise<number>
+}
+
+/**
+ * Until every caller passes `resumeStore` (the CLI's serve-receiver does not yet), the
+ * data dir given by the environment is used, so `receive` with P2PFT_DATA_DIR resumes.
+ */
+function defaultResumeStore (env: NodeJS.ProcessEnv, log: Logger): ResumeStore | undefined {
+  const dataDir = env.P2PFT_DATA_DIR
+  return dataDir === undefined || dataDir === '' ? undefined : createFileResumeStore({ dir: join(dataDir, 'transfers'), log })
+}
+
+/** A free-space probe that reports a fixed number (tests where a small disk cannot be mounted). */
+function freeBytesFromEnv (env: NodeJS.ProcessEnv): ((dir: string) => Promise<number>) | undefined {
+  const value = env.P2PFT_FREE_BYTES
+  if (value === undefined || value === '' || !Number.isSafeInteger(Number(value))) return undefined
+  return async () => Number(value)
 }
 
 /** Answers transfer streams: offer → decision → verified files in the download folder. */
 export async function serveIncomingTransfers (deps: IncomingTransfersDeps): Promise<void> {
   const log = deps.log.child({ component: 'incoming-transfers' })
+  const resumeStore = deps.resumeStore ?? defaultResumeStore(process.env, log)
+  const freeBytes = deps.freeBytes ?? freeBytesFromEnv(process.env)
+  const sessions = createReceiveSessions()
   await deps.node.handle(TRANSFER_PROTOCOL_ID, async (stream, connection) => {
     const peerId = connection.remotePeer.toString()
     let peer = { peerId, name: deps.nameOf(peerId) ?? peerId.slice(-8) }
@@ -40,26 +77,33 @@ export async function serveIncomingTransfers (deps: IncomingTransfersDeps): Prom
         log,
         signal: deps.signal,
         onEvent: deps.report,
-        decide: async (offer) => {
+        resumeStore,
+        senderPeerId: peerId,
+        sessions,
+        keepPartialOnCancel: deps.keepPartialOnCancel,
+        ...(freeBytes === undefined ? {} : { freeBytes }),
+        decide: async (offer, context) => {
           transferId = offer.transferId
           peer = { peerId, name: offer.senderName }
           deps.report({ event: 'offer', transferId: offer.transferId, from: peer, files: offer.entries, fileCount: offer.fileCount, totalBytes: offer.totalBytes })
-          const decision = await deps.decide({ offer, peerId })
+          // Accepted before and interrupted: continue without asking again.
+          const decision = context.resumedBytes !== undefined ? { accept: true as const } : await deps.decide({ offer, peerId })
           deps.report(decision.accept
             ? { event: 'accepted', transferId: offer.transferId, peer }
             : { event: 'declined', transferId: offer.transferId, peer, code: decision.code, message: decision.message })
           return decision
         }
       })
-      log.info({ transferId: result.transferId, files: result.files, bytes: result.bytes, ms: result.durationMs }, 'transfer received')
+      log.info({ transferId: result.transferId, files: result.files, bytes: result.bytes, resumedBytes: result.resumedBytes, ms: result.durationMs }, 'transfer received')
       deps.onFinished?.({ ok: true, value: result })
     } catch (err) {
       const error = toAppError(err, 'INTERNAL_ERROR', 'the transfer failed unexpectedly')
+      const resumable = isResumable(error)
       if (error.code !== 'TRANSFER_DECLINED') {
-        log.warn({ err: error, transferId, peerId }, 'incoming transfer failed')
-        deps.report({ event: 'error', code: error.code, message: error.message, ...(transferId === undefined ? {} : { transferId }) })
+        log.warn({ err: error, transferId, peerId, resumable }, 'incoming transfer failed')
+        deps.report({ event: 'error', code: error.code, message: resumable ? `${error.message} (paused: resumes when the sender tries again)` : error.message, ...(transferId === undefined ? {} : { transferId }) })
       }
-      deps.onFinished?.({ ok: false, error })
+      deps.onFinished?.({ ok: false, error, resumable })
     }
   }, { runOnLimitedConnection: true })
 }

@@ -3,9 +3,13 @@ import { booleanFlag, secondsFlagMs, stringFlag } from '../command-line.ts'
 import type { CommandContext } from '../command-context.ts'
 import { createClient } from '../../client/create-client.ts'
 import { DEFAULT_PEER_WAIT_MS } from '../../constants.ts'
+import { DEFAULT_RETRY_FOR_MS } from '../../transfers/retry-backoff.ts'
 import { sendFiles } from '../../transfers/send-files.ts'
 
-/** `p2p-client send --to NAME PATH...`: exits 0 only once the receiver verified every file. */
+/**
+ * `p2p-client send --to NAME PATH...`: exits 0 only once the receiver verified every file.
+ * Running the same command again resumes an interrupted transfer (same files, same receiver).
+ */
 export async function runSend (context: CommandContext): Promise<number> {
   const to = stringFlag(context.parsed, 'to')
   if (to === undefined) throw new AppError('CLI_INVALID_ARGUMENTS', 'send needs --to NAME|PEER_ID')
@@ -13,10 +17,13 @@ export async function runSend (context: CommandContext): Promise<number> {
   if (paths.length === 0) throw new AppError('CLI_INVALID_ARGUMENTS', 'send needs at least one file or folder to send')
   const waitMs = secondsFlagMs(context.parsed, 'wait', DEFAULT_PEER_WAIT_MS)
   const relayOnly = booleanFlag(context.parsed, 'relay-only') || context.io.env.P2PFT_RELAY_ONLY === '1'
+  const retryForMs = secondsFlagMs(context.parsed, 'retry-for', DEFAULT_RETRY_FOR_MS)
+  // Test knob (like P2PFT_RELAY_ONLY): dial the receiver through this address, e.g. a fault-injecting proxy.
+  const dialVia = context.io.env.P2PFT_DIAL_VIA === undefined || context.io.env.P2PFT_DIAL_VIA === '' ? undefined : context.io.env.P2PFT_DIAL_VIA
 
   const client = await createClient({ ...context.clientOptions, name: stringFlag(context.parsed, 'name') ?? context.settings.name, reachable: false })
   try {
-    await sendFiles({ client, to, paths, relayOnly, waitMs, report: context.report, log: context.log, signal: context.signal })
+    await sendFiles({ client, to, paths, relayOnly, waitMs, retryForMs, dialVia, report: context.report, log: context.log, signal: context.signal })
     return 0
   } finally {
     await client.stop()
