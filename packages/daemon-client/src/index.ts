@@ -1,1 +1,4 @@
-export {}
+export {
+  createDaemonClient, tokenFromLocation,
+  type DaemonClient, type DaemonClientOptions, type EventHandlers, type EventSubscription, type UploadItem
+} from './daemon-client.ts'

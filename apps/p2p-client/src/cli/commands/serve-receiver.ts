@@ -1,9 +1,11 @@
 import { mkdir } from 'node:fs/promises'
 import { AppError } from '@p2pft/protocol'
 import { createClient, type Client } from '../../client/create-client.ts'
-import { serveIncomingTransfers } from '../../transfers/incoming-transfers.ts'
+import type { OfferDecision } from '@p2pft/transfer'
+import { serveIncomingTransfers, type OfferContext } from '../../transfers/incoming-transfers.ts'
 import { createOfferPrompt } from '../offer-prompt.ts'
 import type { CommandContext } from '../command-context.ts'
+import type { Report } from '../reporter.ts'
 
 /** How long `listening` waits for the relay reservation, so it means "reachable every way". */
 const RELAY_RESERVATION_WAIT_MS = 5_000
@@ -14,6 +16,19 @@ export interface ReceiverOptions {
   autoAccept: boolean
   /** Exit after the first transfer, with its outcome as the exit code. */
   once: boolean
+  /**
+   * Runs once the client has started and takes over deciding, reporting and the download
+   * folder (the daemon: its GUI and local API). Without it, the terminal is asked.
+   */
+  attach?: (client: Client) => Promise<ReceiverAttachment>
+}
+
+/** What a front end (the daemon's API) supplies to a running receiver. */
+export interface ReceiverAttachment {
+  decide: (context: OfferContext) => Promise<OfferDecision>
+  report: Report
+  downloadDir: () => string
+  close: () => Promise<void>
 }
 
 /**
@@ -27,7 +42,14 @@ export async function serveReceiver (context: CommandContext, options: ReceiverO
     throw new AppError('CONFIG_INVALID', `cannot create the download folder ${options.downloadDir}: ${(err as Error).message}`, { cause: err })
   }
   const client = await createClient({ ...context.clientOptions, name: options.name, reachable: true })
-  const { report } = context
+  let attachment: ReceiverAttachment | undefined
+  try {
+    attachment = await options.attach?.(client)
+  } catch (err) {
+    await client.stop()
+    throw err
+  }
+  const report = attachment?.report ?? context.report
   const prompt = createOfferPrompt(context.io)
   const finished = Promise.withResolvers<number>()
   context.signal.addEventListener('abort', () => { finished.resolve(130) })
@@ -38,8 +60,8 @@ export async function serveReceiver (context: CommandContext, options: ReceiverO
   await serveIncomingTransfers({
     node: client.node,
     log: context.log,
-    downloadDir: () => options.downloadDir,
-    decide: async () => options.autoAccept ? { accept: true } : await prompt(),
+    downloadDir: attachment?.downloadDir ?? (() => options.downloadDir),
+    decide: attachment?.decide ?? (async () => options.autoAccept ? { accept: true } : await prompt()),
     report,
     nameOf: peerId => client.directory.list().find(peer => peer.peerId === peerId)?.name,
     signal: context.signal,
@@ -59,6 +81,7 @@ export async function serveReceiver (context: CommandContext, options: ReceiverO
   report({ event: 'listening', peerId: client.peerId, name: client.name, multiaddrs: client.node.getMultiaddrs().map(String), ...(context.server === undefined ? {} : { server: context.server }) })
 
   const code = await finished.promise
+  await attachment?.close()
   await client.stop()
   return code
 }

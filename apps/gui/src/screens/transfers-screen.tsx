@@ -1,0 +1,83 @@
+import type { ReactNode } from 'react'
+import type { DaemonClient } from '@p2pft/daemon-client'
+import type { TransferView } from '@p2pft/protocol'
+import type { RunAction } from '../app.tsx'
+import { Avatar } from '../components/avatar.tsx'
+import { ProgressBar } from '../components/progress-bar.tsx'
+import { formatBytes, formatEta, formatSpeed } from '../format-units.ts'
+
+const STATUS_TEXT: Record<TransferView['status'], string> = {
+  preparing: 'Reading the files…',
+  connecting: 'Connecting…',
+  waiting: 'Waiting for an answer…',
+  transferring: 'Transferring',
+  completed: 'Completed',
+  declined: 'Declined',
+  cancelled: 'Cancelled',
+  failed: 'Failed'
+}
+
+function isActive (transfer: TransferView): boolean {
+  return !['completed', 'declined', 'cancelled', 'failed'].includes(transfer.status)
+}
+
+/** A short title: the one name, or the first and a count. */
+export function transferTitle (names: string[]): string {
+  if (names.length <= 1) return names[0] ?? 'files'
+  return `${names[0] ?? ''} and ${names.length - 1} more`
+}
+
+/** Transfers in progress and just finished, with progress, speed, time left and cancel. */
+export function TransfersScreen ({ client, transfers, run }: { client: DaemonClient, transfers: TransferView[], run: RunAction }): ReactNode {
+  return (
+    <section aria-labelledby='transfers-title'>
+      <h1 id='transfers-title'>Transfers</h1>
+      {transfers.length === 0
+        ? <p className='empty'>Nothing is being sent or received. Finished transfers are listed in History.</p>
+        : (
+          <ul className='transfer-list' aria-label='Transfers'>
+            {transfers.map(transfer => {
+              const title = transferTitle(transfer.names)
+              const direction = transfer.direction === 'send' ? `to ${transfer.peer.name}` : `from ${transfer.peer.name}`
+              const shownBytes = transfer.status === 'completed' ? Math.max(transfer.bytes, transfer.totalBytes) : transfer.bytes
+              return (
+                <li key={transfer.id} className='transfer' aria-label={`${title} ${direction}`}>
+                  <Avatar peerId={transfer.peer.peerId} name={transfer.peer.name} />
+                  <div className='transfer-body'>
+                    <div className='transfer-head'>
+                      <span className='file-name'>{title}</span>
+                      <span className='muted'>{transfer.direction === 'send' ? '↑' : '↓'} {direction}</span>
+                    </div>
+                    <ProgressBar label={`Progress of ${title} ${direction}`} bytes={transfer.status === 'completed' ? 1 : shownBytes} total={transfer.status === 'completed' ? 1 : transfer.totalBytes} />
+                    <div className='transfer-meta small'>
+                      <span className={`status status-${transfer.status}`}>{STATUS_TEXT[transfer.status]}</span>
+                      <span>{formatBytes(shownBytes)}{transfer.totalBytes > 0 ? ` of ${formatBytes(transfer.totalBytes)}` : ''}</span>
+                      {transfer.status === 'transferring' && <span>{formatSpeed(transfer.bytesPerSecond)}</span>}
+                      {transfer.status === 'transferring' && <span>{formatEta(transfer.etaSeconds)}</span>}
+                      {transfer.connection !== undefined && <span className='tag'>{transfer.connection === 'direct' ? 'Direct' : 'Relayed'}</span>}
+                    </div>
+                    {transfer.error !== undefined && transfer.status !== 'completed' && (
+                      <p className='error-text' role='alert'>{describeError(transfer)}</p>
+                    )}
+                  </div>
+                  {isActive(transfer) && (
+                    <button type='button' className='button secondary' aria-label={`Cancel ${title} ${direction}`} onClick={() => { void run(async () => { await client.cancel(transfer.id) }) }}>
+                      Cancel
+                    </button>
+                  )}
+                </li>
+              )
+            })}
+          </ul>
+          )}
+    </section>
+  )
+}
+
+/** The engine's message, in a sentence that says who. */
+function describeError (transfer: TransferView): string {
+  const message = transfer.error?.message ?? ''
+  if (transfer.status === 'declined') return `${transfer.peer.name} declined: ${message}`
+  const sentence = message.charAt(0).toUpperCase() + message.slice(1)
+  return sentence.endsWith('.') ? sentence : `${sentence}.`
+}
