@@ -51,3 +51,5 @@ export const FILE_DIALOG_TIMEOUT_MS = 30 * 60_000
 export const TRUSTED_DEVICES_FILE_NAME = 'trusted-devices.json'
 /** A WebSocket client this far behind gets no more events (snapshots still go), so a stalled page costs little memory. */
 export const LOCAL_API_WS_MAX_BUFFERED_BYTES = 4 * 1024 * 1024
+/** Receivers' resume journals (one per unfinished transfer), inside the data dir. */
+export const TRANSFER_STATE_DIR_NAME = 'transfers'

@@ -1,4 +1,4 @@
-import { after, describe, test } from 'node:test'
+import { describe, test } from 'node:test'
 import assert from 'node:assert/strict'
 import { join } from 'node:path'
 import { P2P_CLIENT_BIN, SIGNAL_SERVER_BIN, spawnJsonProcess, type JsonProcess } from './support/json-process.ts'
@@ -16,8 +16,7 @@ async function startScenario (options: NatLabOptions): Promise<Scenario> {
   return { lab: await createNatLab(options), work: await makeTempDir('lab'), processes: [] }
 }
 
-async function stopScenario (scenario: Scenario | undefined): Promise<void> {
-  if (scenario === undefined) return
+async function stopScenario (scenario: Scenario): Promise<void> {
   await Promise.all(scenario.processes.map(async child => await child.stop('SIGKILL')))
   await scenario.lab.destroy()
   await scenario.work.cleanup()
@@ -52,38 +51,45 @@ async function transfer (scenario: Scenario, to: 'hostB' | 'hostC', serverArgs: 
   return connection
 }
 
-describe('network lab: two homes behind NAT routers and a public server', { skip: skipReason }, () => {
-  let scenario: Scenario | undefined
-  after(async () => { await stopScenario(scenario) })
+async function startLabServer (scenario: Scenario): Promise<void> {
+  const server = inHost(scenario, 'server', SIGNAL_SERVER_BIN, ['--host', LAB_ADDRESSES.server, '--port', '8787', '--relay-port', '8788'])
+  await server.waitFor(e => e.event === 'listening')
+}
 
-  test('through symmetric NATs the transfer completes through the relay', async () => {
-    scenario = await startScenario({ natA: 'symmetric', natB: 'symmetric' })
-    const server = inHost(scenario, 'server', SIGNAL_SERVER_BIN, ['--host', LAB_ADDRESSES.server, '--port', '8787', '--relay-port', '8788'])
-    await server.waitFor(e => e.event === 'listening')
-    const connection = await transfer(scenario, 'hostB', ['--server', SERVER_URL, '--room', 'lab'])
-    assert.equal(connection.type, 'relayed')
+/** Runs `body` in a fresh lab that is always torn down, so a failure leaks no processes. */
+async function inLab (options: NatLabOptions, body: (scenario: Scenario) => Promise<void>): Promise<void> {
+  const scenario = await startScenario(options)
+  try {
+    await body(scenario)
+  } finally {
     await stopScenario(scenario)
-    scenario = undefined
+  }
+}
+
+describe('network lab: two homes behind NAT routers and a public server', { skip: skipReason }, () => {
+  test('through symmetric NATs the transfer completes through the relay', async () => {
+    await inLab({ natA: 'symmetric', natB: 'symmetric' }, async (scenario) => {
+      await startLabServer(scenario)
+      const connection = await transfer(scenario, 'hostB', ['--server', SERVER_URL, '--room', 'lab'])
+      assert.equal(connection.type, 'relayed')
+    })
   })
 
   test('through endpoint-independent NATs the peers connect directly by hole punching', async () => {
-    scenario = await startScenario({ natA: 'endpoint-independent', natB: 'endpoint-independent' })
-    const server = inHost(scenario, 'server', SIGNAL_SERVER_BIN, ['--host', LAB_ADDRESSES.server, '--port', '8787', '--relay-port', '8788'])
-    await server.waitFor(e => e.event === 'listening')
-    const connection = await transfer(scenario, 'hostB', ['--server', SERVER_URL, '--room', 'lab'])
-    assert.equal(connection.type, 'direct')
-    // The punched connection goes to host-b's public mapping on its router.
-    assert.match(String(connection.remoteAddr), new RegExp(`^/ip4/${LAB_ADDRESSES.natBPublic.replaceAll('.', '\\.')}/tcp/`))
-    await stopScenario(scenario)
-    scenario = undefined
+    await inLab({ natA: 'endpoint-independent', natB: 'endpoint-independent' }, async (scenario) => {
+      await startLabServer(scenario)
+      const connection = await transfer(scenario, 'hostB', ['--server', SERVER_URL, '--room', 'lab'])
+      assert.equal(connection.type, 'direct')
+      // The punched connection goes to host-b's public mapping on its router.
+      assert.match(String(connection.remoteAddr), new RegExp(`^/ip4/${LAB_ADDRESSES.natBPublic.replaceAll('.', '\\.')}/tcp/`))
+    })
   })
 
   test('on one LAN with no server reachable, devices connect directly through mDNS', async () => {
-    scenario = await startScenario({ natA: 'endpoint-independent', natB: 'endpoint-independent' })
-    const connection = await transfer(scenario, 'hostC', [])
-    assert.equal(connection.type, 'direct')
-    assert.match(String(connection.remoteAddr), new RegExp(`^/ip4/${LAB_ADDRESSES.hostC.replaceAll('.', '\\.')}/tcp/`))
-    await stopScenario(scenario)
-    scenario = undefined
+    await inLab({ natA: 'endpoint-independent', natB: 'endpoint-independent' }, async (scenario) => {
+      const connection = await transfer(scenario, 'hostC', [])
+      assert.equal(connection.type, 'direct')
+      assert.match(String(connection.remoteAddr), new RegExp(`^/ip4/${LAB_ADDRESSES.hostC.replaceAll('.', '\\.')}/tcp/`))
+    })
   })
 })

@@ -1,4 +1,3 @@
-import { join } from 'node:path'
 import type { Logger } from 'pino'
 import { TRANSFER_PROTOCOL_ID, toAppError, type ClientEvent } from '@p2pft/protocol'
 import {
@@ -7,7 +6,6 @@ import {
 import type { P2PNode } from '../p2p/create-p2p-node.ts'
 import { toByteStream } from '../p2p/byte-stream-adapter.ts'
 import { describeConnection } from '../p2p/describe-connection.ts'
-import { createFileResumeStore } from '../transfer-state/file-resume-store.ts'
 
 export interface OfferContext {
   offer: IncomingOffer
@@ -34,22 +32,13 @@ export interface IncomingTransfersDeps {
   signal: AbortSignal
   /**
    * Where interrupted transfers keep their state, e.g. `createFileResumeStore({ dir: join(dataDir, 'transfers') })`.
-   * @default `$P2PFT_DATA_DIR/transfers` when that variable is set, else nothing is resumable
+   * @default none: nothing is resumable
    */
   resumeStore?: ResumeStore
   /** A cancel keeps the partial data for later instead of removing it. @default false */
   keepPartialOnCancel?: boolean
   /** Free bytes in a folder. @default statfs; `$P2PFT_FREE_BYTES` (tests) pretends the disk has that much */
   freeBytes?: (dir: string) => Promise<number>
-}
-
-/**
- * Until every caller passes `resumeStore` (the CLI's serve-receiver does not yet), the
- * data dir given by the environment is used, so `receive` with P2PFT_DATA_DIR resumes.
- */
-function defaultResumeStore (env: NodeJS.ProcessEnv, log: Logger): ResumeStore | undefined {
-  const dataDir = env.P2PFT_DATA_DIR
-  return dataDir === undefined || dataDir === '' ? undefined : createFileResumeStore({ dir: join(dataDir, 'transfers'), log })
 }
 
 /** A free-space probe that reports a fixed number (tests where a small disk cannot be mounted). */
@@ -62,7 +51,6 @@ function freeBytesFromEnv (env: NodeJS.ProcessEnv): ((dir: string) => Promise<nu
 /** Answers transfer streams: offer → decision → verified files in the download folder. */
 export async function serveIncomingTransfers (deps: IncomingTransfersDeps): Promise<void> {
   const log = deps.log.child({ component: 'incoming-transfers' })
-  const resumeStore = deps.resumeStore ?? defaultResumeStore(process.env, log)
   const freeBytes = deps.freeBytes ?? freeBytesFromEnv(process.env)
   const sessions = createReceiveSessions()
   await deps.node.handle(TRANSFER_PROTOCOL_ID, async (stream, connection) => {
@@ -77,7 +65,7 @@ export async function serveIncomingTransfers (deps: IncomingTransfersDeps): Prom
         log,
         signal: deps.signal,
         onEvent: deps.report,
-        resumeStore,
+        resumeStore: deps.resumeStore,
         senderPeerId: peerId,
         sessions,
         keepPartialOnCancel: deps.keepPartialOnCancel,

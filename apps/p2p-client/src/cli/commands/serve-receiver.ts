@@ -2,7 +2,10 @@ import { mkdir } from 'node:fs/promises'
 import { AppError } from '@p2pft/protocol'
 import { createClient, type Client } from '../../client/create-client.ts'
 import type { OfferDecision } from '@p2pft/transfer'
+import { join } from 'node:path'
 import { serveIncomingTransfers, type OfferContext } from '../../transfers/incoming-transfers.ts'
+import { createFileResumeStore } from '../../transfer-state/file-resume-store.ts'
+import { TRANSFER_STATE_DIR_NAME } from '../../constants.ts'
 import { createOfferPrompt } from '../offer-prompt.ts'
 import type { CommandContext } from '../command-context.ts'
 import type { Report } from '../reporter.ts'
@@ -65,7 +68,10 @@ export async function serveReceiver (context: CommandContext, options: ReceiverO
     report,
     nameOf: peerId => client.directory.list().find(peer => peer.peerId === peerId)?.name,
     signal: context.signal,
-    onFinished: (result) => { if (options.once) finished.resolve(result.ok ? 0 : 1) }
+    // Partial data and its journal live in the data dir, so a transfer resumes after any restart.
+    resumeStore: createFileResumeStore({ dir: join(context.dataDir, TRANSFER_STATE_DIR_NAME), log: context.log }),
+    // `--once` waits through an interruption the sender will resume, and ends with the transfer.
+    onFinished: (result) => { if (options.once && (result.ok || !result.resumable)) finished.resolve(result.ok ? 0 : 1) }
   })
 
   if (client.signal !== undefined) {
