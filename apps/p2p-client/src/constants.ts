@@ -13,7 +13,7 @@ export const OFFER_ANSWER_TIMEOUT_MS = 10 * 60_000
 /** How long `peers` listens before printing, so mDNS and the server can answer. */
 export const PEERS_LISTEN_MS = 3_000
 /** How long a LAN peer's name lookup may take before we ignore it. */
-export const INFO_QUERY_TIMEOUT_MS = 5_000
+export const INFO_QUERY_TIMEOUT_MS = 3_000
 /** Reconnect to the signal server after it drops, from 0.5 s doubling to 30 s. */
 export const SIGNAL_RECONNECT_MIN_MS = 500
 export const SIGNAL_RECONNECT_MAX_MS = 30_000

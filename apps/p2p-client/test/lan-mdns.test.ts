@@ -35,7 +35,7 @@ test('two clients with no server find each other by mDNS and transfer', { skip: 
   await writeRandomFile(source, 8 * 1024 * 1024)
   const sender = spawnJsonProcess(P2P_CLIENT_BIN, {
     wrapper: ['ip', 'netns', 'exec', lan.b],
-    args: ['send', '--to', 'LanBob', '--json', '--verbose', '--data-dir', join(work.path, 'alice'), source],
+    args: ['send', '--to', 'LanBob', '--wait', '60', '--json', '--verbose', '--data-dir', join(work.path, 'alice'), source],
     env: { P2PFT_SERVER: '' }
   })
   assert.equal(await sender.exited, 0, JSON.stringify(sender.events) + sender.stderr())

@@ -39,7 +39,7 @@ async function transfer (scenario: Scenario, to: 'hostB' | 'hostC', serverArgs: 
   const source = join(scenario.work.path, 'lab.bin')
   await writeRandomFile(source, 16 * MIB)
   const sender = inHost(scenario, 'hostA', P2P_CLIENT_BIN, [
-    'send', '--to', 'LabBob', '--json', ...serverArgs, '--data-dir', join(scenario.work.path, 'host-a-data'), source
+    'send', '--to', 'LabBob', '--wait', '60', '--json', ...serverArgs, '--data-dir', join(scenario.work.path, 'host-a-data'), source
   ])
   assert.equal(await sender.exited, 0, JSON.stringify(sender.events) + sender.stderr())
   assert.equal(await receiver.exited, 0, receiver.stderr())
@@ -69,6 +69,14 @@ async function inLab (options: NatLabOptions, body: (scenario: Scenario) => Prom
 describe('network lab: two homes behind NAT routers and a public server', { skip: skipReason }, () => {
   test('through symmetric NATs the transfer completes through the relay', async () => {
     await inLab({ natA: 'symmetric', natB: 'symmetric' }, async (scenario) => {
+      await startLabServer(scenario)
+      const connection = await transfer(scenario, 'hostB', ['--server', SERVER_URL, '--room', 'lab'])
+      assert.equal(connection.type, 'relayed')
+    })
+  })
+
+  test('with one symmetric NAT the punch fails and the relay carries the transfer', async () => {
+    await inLab({ natA: 'endpoint-independent', natB: 'symmetric' }, async (scenario) => {
       await startLabServer(scenario)
       const connection = await transfer(scenario, 'hostB', ['--server', SERVER_URL, '--room', 'lab'])
       assert.equal(connection.type, 'relayed')

@@ -10,6 +10,9 @@ import { punchUpgrader, type PunchUpgrader } from './hole-punch/punch-upgrader.t
 import { circuitRelayTransport } from '@libp2p/circuit-relay-v2'
 import type { PrivateKey } from '@libp2p/interface'
 
+/** mDNS query interval: a first exchange is sometimes lost at start-up, so ask again soon (default 10 s). */
+const MDNS_QUERY_INTERVAL_MS = 5_000
+
 export type P2PNode = Libp2p<{ identify: Identify, ping: Ping, punchUpgrader: PunchUpgrader, mdns?: PeerDiscovery }>
 
 export interface P2PNodeOptions {
@@ -42,6 +45,6 @@ export async function createP2PNode (options: P2PNodeOptions): Promise<P2PNode> 
     connectionMonitor: { abortConnectionOnPingFailure: false },
     // mDNS as a service (not peerDiscovery) so the directory can hear every answer:
     // libp2p's own 'peer:discovery' fires only the first time a peer is seen.
-    services: { identify: identify(), ping: ping(), punchUpgrader: punchUpgrader(), ...(options.mdns === false ? {} : { mdns: mdns() }) }
+    services: { identify: identify(), ping: ping(), punchUpgrader: punchUpgrader(), ...(options.mdns === false ? {} : { mdns: mdns({ interval: MDNS_QUERY_INTERVAL_MS }) }) }
   })
 }

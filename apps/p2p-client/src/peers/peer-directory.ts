@@ -1,4 +1,5 @@
 import { EventEmitter } from 'node:events'
+import { setTimeout as sleep } from 'node:timers/promises'
 import type { Logger } from 'pino'
 import type { PeerId, PeerInfo } from '@libp2p/interface'
 import { AppError, type PresencePeer } from '@p2pft/protocol'
@@ -32,6 +33,10 @@ export interface PeerDirectory extends EventEmitter<PeerDirectoryEvents> {
 
 interface LanPeer { name: string, multiaddrs: string[], lastSeenMs: number }
 
+/** Pause before asking a LAN peer's name (higher PeerId only), and between retries. */
+const LAN_NAME_QUERY_STAGGER_MS = 750
+/** Name lookups per mDNS sighting before waiting for the next announcement. */
+const LAN_NAME_QUERY_ATTEMPTS = 3
 /** mDNS re-announces every ~10 s; a LAN peer silent for this long has left. */
 const LAN_PEER_EXPIRY_MS = 35_000
 
@@ -86,11 +91,23 @@ export function createPeerDirectory (deps: PeerDirectoryDeps): PeerDirectory {
     const id = peerId.toString()
     lanQueries.add(id)
     try {
-      const info = await queryInfo(deps.node, peerId, AbortSignal.any([controller.signal, AbortSignal.timeout(INFO_QUERY_TIMEOUT_MS)]))
-      lanPeers.set(id, { name: info.name, multiaddrs, lastSeenMs: Date.now() })
-      refresh()
-    } catch (err) {
-      log.debug({ err, peerId: id }, 'LAN peer did not tell its name')
+      // Both sides find each other at the same moment; if both dial, one connection can be
+      // lost in the race. The higher PeerId waits a little and reuses the other's connection.
+      if (id < deps.node.peerId.toString()) await sleep(LAN_NAME_QUERY_STAGGER_MS, controller.signal)
+      for (let attempt = 1; ; attempt++) {
+        try {
+          const info = await queryInfo(deps.node, peerId, AbortSignal.any([controller.signal, AbortSignal.timeout(INFO_QUERY_TIMEOUT_MS)]))
+          lanPeers.set(id, { name: info.name, multiaddrs, lastSeenMs: Date.now() })
+          refresh()
+          return
+        } catch (err) {
+          log.debug({ err, peerId: id, attempt }, 'LAN peer did not tell its name')
+          if (attempt >= LAN_NAME_QUERY_ATTEMPTS || controller.signal.aborted) return
+          await sleep(LAN_NAME_QUERY_STAGGER_MS * attempt, controller.signal)
+        }
+      }
+    } catch {
+      // Closed while waiting: nothing to do.
     } finally {
       lanQueries.delete(id)
     }
