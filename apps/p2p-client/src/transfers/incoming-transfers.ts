@@ -37,21 +37,13 @@ export interface IncomingTransfersDeps {
   resumeStore?: ResumeStore
   /** A cancel keeps the partial data for later instead of removing it. @default false */
   keepPartialOnCancel?: boolean
-  /** Free bytes in a folder. @default statfs; `$P2PFT_FREE_BYTES` (tests) pretends the disk has that much */
+  /** Free bytes in a folder. @default statfs */
   freeBytes?: (dir: string) => Promise<number>
-}
-
-/** A free-space probe that reports a fixed number (tests where a small disk cannot be mounted). */
-function freeBytesFromEnv (env: NodeJS.ProcessEnv): ((dir: string) => Promise<number>) | undefined {
-  const value = env.P2PFT_FREE_BYTES
-  if (value === undefined || value === '' || !Number.isSafeInteger(Number(value))) return undefined
-  return async () => Number(value)
 }
 
 /** Answers transfer streams: offer → decision → verified files in the download folder. */
 export async function serveIncomingTransfers (deps: IncomingTransfersDeps): Promise<void> {
   const log = deps.log.child({ component: 'incoming-transfers' })
-  const freeBytes = deps.freeBytes ?? freeBytesFromEnv(process.env)
   const sessions = createReceiveSessions()
   await deps.node.handle(TRANSFER_PROTOCOL_ID, async (stream, connection) => {
     const peerId = connection.remotePeer.toString()
@@ -69,7 +61,7 @@ export async function serveIncomingTransfers (deps: IncomingTransfersDeps): Prom
         senderPeerId: peerId,
         sessions,
         keepPartialOnCancel: deps.keepPartialOnCancel,
-        ...(freeBytes === undefined ? {} : { freeBytes }),
+        ...(deps.freeBytes === undefined ? {} : { freeBytes: deps.freeBytes }),
         decide: async (offer, context) => {
           transferId = offer.transferId
           peer = { peerId, name: offer.senderName }

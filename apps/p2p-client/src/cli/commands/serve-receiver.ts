@@ -70,6 +70,7 @@ export async function serveReceiver (context: CommandContext, options: ReceiverO
     signal: context.signal,
     // Partial data and its journal live in the data dir, so a transfer resumes after any restart.
     resumeStore: createFileResumeStore({ dir: join(context.dataDir, TRANSFER_STATE_DIR_NAME), log: context.log }),
+    ...freeBytesFromEnv(context.io.env),
     // `--once` waits through an interruption the sender will resume, and ends with the transfer.
     onFinished: (result) => { if (options.once && (result.ok || !result.resumable)) finished.resolve(result.ok ? 0 : 1) }
   })
@@ -102,4 +103,11 @@ async function waitForRelayAddress (client: Client, timeoutMs: number): Promise<
     const timer = setTimeout(done, timeoutMs)
     client.node.addEventListener('self:peer:update', check)
   })
+}
+
+/** `P2PFT_FREE_BYTES` (tests) pretends the download disk has that much space, where a small disk cannot be mounted. */
+function freeBytesFromEnv (env: NodeJS.ProcessEnv): { freeBytes?: (dir: string) => Promise<number> } {
+  const value = env.P2PFT_FREE_BYTES
+  if (value === undefined || value === '' || !Number.isSafeInteger(Number(value))) return {}
+  return { freeBytes: async () => Number(value) }
 }
