@@ -35,9 +35,13 @@ export async function main (argv: readonly string[], env: Readonly<Record<string
     server = await createSignalServer({ log }, {
       host: config.host,
       port: config.port,
+      maxSessions: config.maxSessions,
+      maxSessionsPerIp: config.maxSessionsPerIp,
+      ipConnectsPerSecond: config.ipConnectRate,
       relay: config.relay && {
         port: config.relayPort,
         maxReservations: config.relayMaxReservations,
+        maxReservationsPerIp: config.relayMaxReservationsPerIp,
         dataLimitBytes: config.relayDataLimitBytes,
         durationLimitSeconds: config.relayDurationLimitSeconds,
         ...(config.relayKeyFile == null ? {} : { privateKey: await loadOrCreateRelayKey(config.relayKeyFile) })

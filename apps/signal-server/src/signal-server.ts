@@ -35,6 +35,16 @@ export interface SignalServerOptions {
   registerTimeoutMs?: number
   /** @default MAX_SESSIONS */
   maxSessions?: number
+  /** @default MAX_SESSIONS_PER_IP */
+  maxSessionsPerIp?: number
+  /** @default IP_CONNECTS_PER_SECOND */
+  ipConnectsPerSecond?: number
+  /** @default the larger of IP_CONNECT_BURST and ipConnectsPerSecond */
+  ipConnectBurst?: number
+  /** @default ROOM_JOINS_PER_SECOND */
+  roomJoinsPerSecond?: number
+  /** @default ROOM_JOIN_BURST */
+  roomJoinBurst?: number
   /**
    * Where a WebSocket client connects from (tests use it to simulate networks).
    * @default the TCP peer address
@@ -71,7 +81,12 @@ export async function createSignalServer (deps: SignalServerDeps, options: Signa
     heartbeatTimeoutMs: options.heartbeatTimeoutMs,
     heartbeatCheckIntervalMs: options.heartbeatCheckIntervalMs,
     registerTimeoutMs: options.registerTimeoutMs,
-    maxSessions: options.maxSessions
+    maxSessions: options.maxSessions,
+    maxSessionsPerIp: options.maxSessionsPerIp,
+    ipConnectsPerSecond: options.ipConnectsPerSecond,
+    ipConnectBurst: options.ipConnectBurst,
+    roomJoinsPerSecond: options.roomJoinsPerSecond,
+    roomJoinBurst: options.roomJoinBurst
   })
 
   const requestedPort = options.port ?? DEFAULT_PORT

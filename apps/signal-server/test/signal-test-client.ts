@@ -26,7 +26,18 @@ export interface SignalTestClient {
   /** Stops the automatic `ping`s, as a client that hung would. */
   stopHeartbeat: () => void
   /** Signs the hello nonce with this client's key and registers. */
-  register: (details?: { name?: string, rooms?: string[], hidden?: boolean, multiaddrs?: string[], signWith?: Ed25519PrivateKey }) => void
+  register: (details?: RegisterDetails) => void
+  /** The `register` message this client would send (tests replay it elsewhere). */
+  registerMessage: (details?: RegisterDetails) => Record<string, unknown>
+}
+
+export interface RegisterDetails {
+  name?: string
+  rooms?: string[]
+  pairTags?: string[]
+  hidden?: boolean
+  multiaddrs?: string[]
+  signWith?: Ed25519PrivateKey
 }
 
 export function signalWsUrl (httpUrl: string, query = ''): string {
@@ -99,6 +110,20 @@ export async function connectSignalClient (httpUrl: string, options: ConnectOpti
   const hello = await next('hello')
 
   const send = (message: unknown): void => { ws.send(JSON.stringify(message)) }
+  const registerMessage = (details: RegisterDetails = {}): Record<string, unknown> => {
+    const signature = (details.signWith ?? privateKey).sign(registerSignaturePayload(hello.nonce))
+    if (signature instanceof Promise) throw new Error('expected a synchronous Ed25519 signature')
+    return {
+      type: 'register',
+      peerId,
+      name: details.name ?? `peer-${peerId.slice(-4)}`,
+      multiaddrs: details.multiaddrs ?? [`/ip4/127.0.0.1/tcp/4001/p2p/${peerId}`],
+      rooms: details.rooms ?? [],
+      ...(details.pairTags == null ? {} : { pairTags: details.pairTags }),
+      ...(details.hidden == null ? {} : { hidden: details.hidden }),
+      signature: Buffer.from(signature).toString('base64')
+    }
+  }
   return {
     hello,
     peerId,
@@ -122,27 +147,18 @@ export async function connectSignalClient (httpUrl: string, options: ConnectOpti
     },
     stopHeartbeat,
     register (details = {}) {
-      const signature = (details.signWith ?? privateKey).sign(registerSignaturePayload(hello.nonce))
-      if (signature instanceof Promise) throw new Error('expected a synchronous Ed25519 signature')
-      send({
-        type: 'register',
-        peerId,
-        name: details.name ?? `peer-${peerId.slice(-4)}`,
-        multiaddrs: details.multiaddrs ?? [`/ip4/127.0.0.1/tcp/4001/p2p/${peerId}`],
-        rooms: details.rooms ?? [],
-        ...(details.hidden == null ? {} : { hidden: details.hidden }),
-        signature: Buffer.from(signature).toString('base64')
-      })
-    }
+      send(registerMessage(details))
+    },
+    registerMessage
   }
 }
 
 /** Connects, registers and waits for `registered` and `peers`. */
 export async function registeredClient (
   httpUrl: string,
-  details: Parameters<SignalTestClient['register']>[0] & { query?: string } = {}
+  details: RegisterDetails & { query?: string, heartbeatMs?: number } = {}
 ): Promise<SignalTestClient & { peers: MessageOf<'peers'>['peers'] }> {
-  const client = await connectSignalClient(httpUrl, { query: details.query })
+  const client = await connectSignalClient(httpUrl, { query: details.query, heartbeatMs: details.heartbeatMs })
   client.register(details)
   await client.next('registered')
   const { peers } = await client.next('peers')

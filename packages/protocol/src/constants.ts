@@ -35,6 +35,10 @@ export const MAX_DISPLAY_NAME_LENGTH = 64
 export const MAX_ROOM_NAME_LENGTH = 64
 /** Most rooms one client can join at once. */
 export const MAX_ROOMS_PER_CLIENT = 8
+/** Length of a pair tag: 32 bytes in base64url without padding. */
+export const PAIR_TAG_LENGTH = 43
+/** Most pair tags one client can announce: one per paired device, far more than a person pairs, and 256 tags still fit one signal message. */
+export const MAX_PAIR_TAGS_PER_CLIENT = 256
 /** Most multiaddrs one client can announce. */
 export const MAX_ANNOUNCED_ADDRS = 32
 /** Longest multiaddr string accepted. */
@@ -60,3 +64,14 @@ export const TRANSFER_KEEPALIVE_TIMEOUT_MS = 8_000
  * LAN's bandwidth-delay product, and what an interruption can cost at most in re-sent data.
  */
 export const DEFAULT_FLOW_WINDOW_BYTES = 8 * 1024 * 1024
+/**
+ * Deepest nesting of arrays and objects a JSON message may have. Ours need 4; a hostile
+ * value thousands deep would overflow JSON.stringify's stack where the signal server forwards it.
+ */
+export const MAX_JSON_DEPTH = 32
+/**
+ * Largest JSON input whose rejection names the offending field. Finding it walks the whole
+ * value: on a hostile 16 MiB offer of 8 million bad entries that took 7 s and 3 GB, so
+ * bigger inputs are refused with a plain "does not match".
+ */
+export const MAX_EXPLAINED_JSON_BYTES = 64 * 1024

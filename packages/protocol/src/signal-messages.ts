@@ -1,5 +1,5 @@
 import Type, { type Static } from 'typebox'
-import { MAX_ROOMS_PER_CLIENT, REGISTER_SIGNATURE_PREFIX } from './constants.ts'
+import { MAX_PAIR_TAGS_PER_CLIENT, MAX_ROOMS_PER_CLIENT, PAIR_TAG_LENGTH, REGISTER_SIGNATURE_PREFIX } from './constants.ts'
 import { DisplayName, ErrorCodeText, ErrorMessageText, MultiaddrList, MultiaddrText, PeerIdText, RoomName } from './common-schemas.ts'
 import { createSchemaDecoder } from './schema-decoder.ts'
 
@@ -9,6 +9,14 @@ import { createSchemaDecoder } from './schema-decoder.ts'
  */
 
 const Rooms = Type.Array(RoomName, { maxItems: MAX_ROOMS_PER_CLIENT })
+
+/**
+ * A pair tag: 32 random-looking bytes in base64url (43 characters, no padding), the same on
+ * every device of one pairing. Peers sharing a tag see each other; the server never echoes it.
+ */
+export const PairTag = Type.String({ minLength: PAIR_TAG_LENGTH, maxLength: PAIR_TAG_LENGTH, pattern: `^[A-Za-z0-9_-]{${PAIR_TAG_LENGTH}}$` })
+
+const PairTags = Type.Array(PairTag, { maxItems: MAX_PAIR_TAGS_PER_CLIENT })
 
 /** Free-form signalling data for rendezvous; its size is capped when encoded. */
 const RendezvousPayload = Type.Record(Type.String({ maxLength: 64 }), Type.Unknown())
@@ -23,6 +31,8 @@ export const RegisterRequest = Type.Object({
   rooms: Rooms,
   /** A hidden client sees peers but is not shown to them (one-shot `peers`, `send`). */
   hidden: Type.Optional(Type.Boolean()),
+  /** Tags of this device's pairings: it sees, and is seen by, peers sharing one (`via: 'paired'`). */
+  pairTags: Type.Optional(PairTags),
   /** base64 Ed25519 signature of REGISTER_SIGNATURE_PREFIX + nonce from `hello`. */
   signature: Type.String({ minLength: 1, maxLength: 256 })
 })
@@ -31,7 +41,9 @@ export const UpdateRequest = Type.Object({
   type: Type.Literal('update'),
   name: Type.Optional(DisplayName),
   multiaddrs: Type.Optional(MultiaddrList),
-  rooms: Type.Optional(Rooms)
+  rooms: Type.Optional(Rooms),
+  /** Replaces the whole set of pair tags (absent: unchanged). */
+  pairTags: Type.Optional(PairTags)
 })
 
 export const RendezvousRequest = Type.Object({
@@ -47,15 +59,15 @@ export type ClientToSignal = Static<typeof ClientToSignal>
 
 // ---- server → client ----
 
-/** Why a peer is visible to another: same public IP, or a room they share. */
-export const PeerVisibility = Type.Union([Type.Literal('network'), Type.Literal('room')])
+/** Why a peer is visible to another: same public IP, a room they share, or a pair tag they share. */
+export const PeerVisibility = Type.Union([Type.Literal('network'), Type.Literal('room'), Type.Literal('paired')])
 export type PeerVisibility = Static<typeof PeerVisibility>
 
 export const PresencePeer = Type.Object({
   peerId: PeerIdText,
   name: DisplayName,
   multiaddrs: MultiaddrList,
-  via: Type.Array(PeerVisibility, { minItems: 1, maxItems: 2 }),
+  via: Type.Array(PeerVisibility, { minItems: 1, maxItems: 3 }),
   rooms: Rooms
 })
 export type PresencePeer = Static<typeof PresencePeer>

@@ -8,7 +8,7 @@ import type { P2PNode } from '../p2p/create-p2p-node.ts'
 import { queryInfo } from '../p2p/info-protocol.ts'
 import type { SignalClient } from '../signal/signal-client.ts'
 
-export type Discovery = 'network' | 'room' | 'lan'
+export type Discovery = 'network' | 'room' | 'paired' | 'lan'
 
 /** A device we can send to, however we found it. */
 export interface DirectoryPeer {

@@ -1,6 +1,8 @@
 import { DEFAULT_HOST, DEFAULT_PORT } from './constants.ts'
+import { IP_CONNECTS_PER_SECOND, MAX_SESSIONS, MAX_SESSIONS_PER_IP } from '../presence/index.ts'
 import {
-  DEFAULT_RELAY_DATA_LIMIT_BYTES, DEFAULT_RELAY_DURATION_LIMIT_SECONDS, DEFAULT_RELAY_MAX_RESERVATIONS, DEFAULT_RELAY_PORT
+  DEFAULT_RELAY_DATA_LIMIT_BYTES, DEFAULT_RELAY_DURATION_LIMIT_SECONDS, DEFAULT_RELAY_MAX_RESERVATIONS, DEFAULT_RELAY_MAX_RESERVATIONS_PER_IP,
+  DEFAULT_RELAY_PORT
 } from '../relay/index.ts'
 
 /** What `signal-server --help` prints. */
@@ -11,8 +13,12 @@ Presence, rendezvous and a libp2p circuit relay for p2pft peers.
 Options (each can also be set by the environment variable shown):
   --host IP                       listen address for HTTP and the relay     P2PFT_SIGNAL_HOST   (default ${DEFAULT_HOST})
   --port PORT                     HTTP + WebSocket port, 0 = any free port  P2PFT_SIGNAL_PORT   (default ${DEFAULT_PORT})
+  --max-sessions N                WebSocket sessions at once                P2PFT_SIGNAL_MAX_SESSIONS   (default ${MAX_SESSIONS})
+  --max-sessions-per-ip N         sessions from one IPv4 or IPv6 /64        P2PFT_SIGNAL_MAX_SESSIONS_PER_IP (default ${MAX_SESSIONS_PER_IP})
+  --ip-connect-rate N             new connections/s from one address        P2PFT_SIGNAL_IP_CONNECT_RATE (default ${IP_CONNECTS_PER_SECOND})
   --relay-port PORT               relay TCP port, 0 = any free port         P2PFT_RELAY_PORT    (default ${DEFAULT_RELAY_PORT})
   --relay-max-reservations N      peers holding a relay slot at once        P2PFT_RELAY_MAX_RESERVATIONS (default ${DEFAULT_RELAY_MAX_RESERVATIONS})
+  --relay-max-reservations-per-ip N  relay slots held by one address      P2PFT_RELAY_MAX_RESERVATIONS_PER_IP (default ${DEFAULT_RELAY_MAX_RESERVATIONS_PER_IP})
   --relay-data-limit BYTES        bytes per relayed connection, e.g. 64GiB  P2PFT_RELAY_DATA_LIMIT      (default ${DEFAULT_RELAY_DATA_LIMIT_BYTES / 1024 ** 3}GiB)
   --relay-duration-limit SECONDS  lifetime of a relayed connection          P2PFT_RELAY_DURATION_LIMIT  (default ${DEFAULT_RELAY_DURATION_LIMIT_SECONDS})
   --relay-key-file PATH           relay identity, created if missing        P2PFT_RELAY_KEY_FILE        (default: new PeerId each start)

@@ -2,8 +2,10 @@ import { isIP } from 'node:net'
 import { parseArgs } from 'node:util'
 import { AppError } from '@p2pft/protocol'
 import { Compile } from 'typebox/compile'
+import { IP_CONNECTS_PER_SECOND, MAX_SESSIONS, MAX_SESSIONS_PER_IP } from '../presence/index.ts'
 import {
-  DEFAULT_RELAY_DATA_LIMIT_BYTES, DEFAULT_RELAY_DURATION_LIMIT_SECONDS, DEFAULT_RELAY_MAX_RESERVATIONS, DEFAULT_RELAY_PORT
+  DEFAULT_RELAY_DATA_LIMIT_BYTES, DEFAULT_RELAY_DURATION_LIMIT_SECONDS, DEFAULT_RELAY_MAX_RESERVATIONS, DEFAULT_RELAY_MAX_RESERVATIONS_PER_IP,
+  DEFAULT_RELAY_PORT
 } from '../relay/index.ts'
 import { DEFAULT_HOST, DEFAULT_PORT } from './constants.ts'
 import { parseByteSize } from './parse-byte-size.ts'
@@ -27,8 +29,12 @@ interface Setting {
 const SETTINGS: readonly Setting[] = [
   { key: 'host', flag: 'host', env: 'P2PFT_SIGNAL_HOST', kind: 'string' },
   { key: 'port', flag: 'port', env: 'P2PFT_SIGNAL_PORT', kind: 'integer' },
+  { key: 'maxSessions', flag: 'max-sessions', env: 'P2PFT_SIGNAL_MAX_SESSIONS', kind: 'integer' },
+  { key: 'maxSessionsPerIp', flag: 'max-sessions-per-ip', env: 'P2PFT_SIGNAL_MAX_SESSIONS_PER_IP', kind: 'integer' },
+  { key: 'ipConnectRate', flag: 'ip-connect-rate', env: 'P2PFT_SIGNAL_IP_CONNECT_RATE', kind: 'integer' },
   { key: 'relayPort', flag: 'relay-port', env: 'P2PFT_RELAY_PORT', kind: 'integer' },
   { key: 'relayMaxReservations', flag: 'relay-max-reservations', env: 'P2PFT_RELAY_MAX_RESERVATIONS', kind: 'integer' },
+  { key: 'relayMaxReservationsPerIp', flag: 'relay-max-reservations-per-ip', env: 'P2PFT_RELAY_MAX_RESERVATIONS_PER_IP', kind: 'integer' },
   { key: 'relayDataLimitBytes', flag: 'relay-data-limit', env: 'P2PFT_RELAY_DATA_LIMIT', kind: 'bytes' },
   { key: 'relayDurationLimitSeconds', flag: 'relay-duration-limit', env: 'P2PFT_RELAY_DURATION_LIMIT', kind: 'integer' },
   { key: 'relayKeyFile', flag: 'relay-key-file', env: 'P2PFT_RELAY_KEY_FILE', kind: 'string' },
@@ -39,9 +45,13 @@ const SETTINGS: readonly Setting[] = [
 const DEFAULTS: SignalServerConfig = {
   host: DEFAULT_HOST,
   port: DEFAULT_PORT,
+  maxSessions: MAX_SESSIONS,
+  maxSessionsPerIp: MAX_SESSIONS_PER_IP,
+  ipConnectRate: IP_CONNECTS_PER_SECOND,
   relay: true,
   relayPort: DEFAULT_RELAY_PORT,
   relayMaxReservations: DEFAULT_RELAY_MAX_RESERVATIONS,
+  relayMaxReservationsPerIp: DEFAULT_RELAY_MAX_RESERVATIONS_PER_IP,
   relayDataLimitBytes: DEFAULT_RELAY_DATA_LIMIT_BYTES,
   relayDurationLimitSeconds: DEFAULT_RELAY_DURATION_LIMIT_SECONDS,
   verbose: false

@@ -6,10 +6,26 @@ export const REGISTER_TIMEOUT_MS = 10_000
 export const HEARTBEAT_CHECK_INTERVAL_MS = 1_000
 /** Open WebSocket sessions at most (registered or not): ~10k small sessions fit well inside 1 GiB. */
 export const MAX_SESSIONS = 10_000
+/** Open sessions from one public address (IPv4, or IPv6 /64) at most: a home or office has far fewer devices, a carrier-grade NAT a few busy ones. */
+export const MAX_SESSIONS_PER_IP = 128
+/** New WebSocket connections per second one address may keep up: clients reconnect with backoff, so only a script goes faster. */
+export const IP_CONNECTS_PER_SECOND = 5
+/** New connections one address may open at once: a whole office reconnecting after an outage. */
+export const IP_CONNECT_BURST = 30
+/** Rooms a connection may join per second, steady: people change rooms by hand, so this only slows scripts guessing room names. */
+export const ROOM_JOINS_PER_SECOND = 0.5
+/** Rooms a connection may join at once: twice MAX_ROOMS_PER_CLIENT, so register and one full change of rooms always pass. */
+export const ROOM_JOIN_BURST = 16
 /** Peers in one room at most: a room is a group of people, and every join fans out to all members. */
 export const MAX_PEERS_PER_ROOM = 512
 /** Peers grouped by one public network at most: a carrier-grade NAT must not fan out to thousands. */
 export const MAX_PEERS_PER_NETWORK = 512
+/** Rooms on the server at most: each holds a little memory, and 10,000 sessions rarely need more than a few rooms each. */
+export const MAX_ROOMS = 20_000
+/** Peers sharing one pair tag at most: a pairing joins a person's few devices; a tag shared by crowds is not a pairing and must not fan out. */
+export const MAX_PEERS_PER_PAIR_TAG = 16
+/** Pair tags on the server at most: bounds memory (~300 bytes each, so ~150 MiB) even if every session sends the full MAX_PAIR_TAGS_PER_CLIENT. */
+export const MAX_PAIR_TAGS = 500_000
 /** Invalid messages tolerated per connection before it is closed: a buggy client, not an attacker, gets a few. */
 export const MAX_INVALID_MESSAGES = 20
 /** Messages per second a client may keep up: heartbeats plus bursts of rendezvous are far below this. */

@@ -3,6 +3,7 @@ export type { HelloRelay, PresenceHub, PresenceHubDeps, PresenceHubOptions } fro
 export { createPresenceRegistry } from './presence-registry.ts'
 export type { PresenceRegistry, PresenceRegistryOptions } from './presence-registry.ts'
 export { observedAddressOf } from './observed-address.ts'
+export { networkKeyOf } from './network-key.ts'
 export type { ObservedAddress } from './observed-address.ts'
 export type { SignalSocket } from './signal-socket.ts'
-export { CLOSE_GOING_AWAY } from './constants.ts'
+export { CLOSE_GOING_AWAY, IP_CONNECTS_PER_SECOND, MAX_SESSIONS, MAX_SESSIONS_PER_IP } from './constants.ts'

@@ -5,9 +5,10 @@ import {
 import type { Logger } from 'pino'
 import type { RendezvousForwarder } from '../rendezvous/index.ts'
 import {
-  CLOSE_AUTH_FAILED, CLOSE_INTERNAL_ERROR, CLOSE_REPLACED, CLOSE_TIMEOUT, CLOSE_TRY_AGAIN_LATER, HEARTBEAT_CHECK_INTERVAL_MS, MAX_SESSIONS,
-  REGISTER_TIMEOUT_MS
+  CLOSE_AUTH_FAILED, CLOSE_INTERNAL_ERROR, CLOSE_REPLACED, CLOSE_TIMEOUT, CLOSE_TRY_AGAIN_LATER, HEARTBEAT_CHECK_INTERVAL_MS, IP_CONNECT_BURST,
+  IP_CONNECTS_PER_SECOND, MAX_SESSIONS, MAX_SESSIONS_PER_IP, REGISTER_TIMEOUT_MS, ROOM_JOIN_BURST, ROOM_JOINS_PER_SECOND
 } from './constants.ts'
+import { createIpConnectionLimiter } from './ip-connection-limiter.ts'
 import { networkKeyOf } from './network-key.ts'
 import type { ObservedAddress } from './observed-address.ts'
 import { toPeerListMessages } from './peer-list-messages.ts'
@@ -15,6 +16,7 @@ import type { PresenceChangeResult, PresenceNotice, PresenceRegistry } from './p
 import { verifyRegisterSignature } from './register-signature.ts'
 import { createSignalSession, type SignalSession } from './signal-session.ts'
 import type { SignalSocket } from './signal-socket.ts'
+import { createTokenBucket, type TokenBucket } from './token-bucket.ts'
 
 /** The relay as announced in `hello`. */
 export type HelloRelay = NonNullable<HelloMessage['relay']>
@@ -36,6 +38,16 @@ export interface PresenceHubOptions {
   registerTimeoutMs?: number
   /** @default MAX_SESSIONS */
   maxSessions?: number
+  /** @default MAX_SESSIONS_PER_IP */
+  maxSessionsPerIp?: number
+  /** @default IP_CONNECTS_PER_SECOND */
+  ipConnectsPerSecond?: number
+  /** @default the larger of IP_CONNECT_BURST and ipConnectsPerSecond */
+  ipConnectBurst?: number
+  /** @default ROOM_JOINS_PER_SECOND */
+  roomJoinsPerSecond?: number
+  /** @default ROOM_JOIN_BURST */
+  roomJoinBurst?: number
   /** @default Date.now */
   now?: () => number
 }
@@ -64,12 +76,22 @@ export function createPresenceHub (deps: PresenceHubDeps, options: PresenceHubOp
   const sessions = new Set<SignalSession>()
   const byPeer = new Map<string, SignalSession>()
   const verifying = new Set<SignalSession>()
+  const roomJoins = new Map<SignalSession, TokenBucket>()
+  const ipConnectsPerSecond = options.ipConnectsPerSecond ?? IP_CONNECTS_PER_SECOND
+  const ipLimiter = createIpConnectionLimiter({
+    maxSessionsPerIp: options.maxSessionsPerIp ?? MAX_SESSIONS_PER_IP,
+    connectsPerSecond: ipConnectsPerSecond,
+    // A burst below the steady rate would make the rate unreachable.
+    connectBurst: options.ipConnectBurst ?? Math.max(IP_CONNECT_BURST, ipConnectsPerSecond),
+    now
+  })
   let stopped = false
 
   const sweeper = setInterval(dropSilentSessions, options.heartbeatCheckIntervalMs ?? HEARTBEAT_CHECK_INTERVAL_MS)
   sweeper.unref()
 
   function dropSilentSessions (): void {
+    ipLimiter.sweep()
     const nowMs = now()
     for (const session of sessions) {
       if (session.peerId == null && nowMs - session.connectedAtMs > registerTimeoutMs) {
@@ -91,6 +113,25 @@ export function createPresenceHub (deps: PresenceHubDeps, options: PresenceHubOp
       // No dedicated code exists for a full room; being over a capacity limit is the closest.
       session.sendError('SIGNAL_RATE_LIMITED', `room full, not joined: ${change.fullRooms.join(', ')}`)
     }
+    if (change.throttledRooms.length > 0) {
+      session.sendError('SIGNAL_RATE_LIMITED', `joining rooms too fast, not joined: ${change.throttledRooms.join(', ')}; try again in a few seconds`)
+    }
+  }
+
+  /** The room-join budget of one connection, asked by the registry for each room it is not in yet. */
+  function mayJoinRoomFor (session: SignalSession): () => boolean {
+    let bucket = roomJoins.get(session)
+    if (bucket == null) {
+      bucket = createTokenBucket({ ratePerSecond: options.roomJoinsPerSecond ?? ROOM_JOINS_PER_SECOND, burst: options.roomJoinBurst ?? ROOM_JOIN_BURST, now })
+      roomJoins.set(session, bucket)
+    }
+    return bucket.tryTake
+  }
+
+  /** Refuses a socket before it becomes a session: one fatal error, then close 1013. */
+  function turnAway (socket: SignalSocket, message: string): void {
+    socket.send(JSON.stringify({ type: 'error', code: 'SIGNAL_RATE_LIMITED', message, fatal: true }))
+    socket.close(CLOSE_TRY_AGAIN_LATER, message)
   }
 
   async function register (session: SignalSession, request: RegisterRequest): Promise<void> {
@@ -123,13 +164,16 @@ export function createPresenceHub (deps: PresenceHubDeps, options: PresenceHubOp
       name: request.name,
       multiaddrs: request.multiaddrs,
       rooms: request.rooms,
+      pairTags: request.pairTags ?? [],
       hidden: request.hidden === true,
       networkKey: networkKeyOf(session.observedAddress.ip)
-    })
+    }, mayJoinRoomFor(session))
     session.send({ type: 'registered', peerId })
     for (const message of toPeerListMessages(registry.visiblePeers(peerId))) session.send(message)
     applyChange(session, change)
-    log.debug({ peer: shortId(peerId), hidden: request.hidden === true, rooms: request.rooms.length, replaced: previous != null }, 'peer registered')
+    log.debug({
+      peer: shortId(peerId), hidden: request.hidden === true, rooms: request.rooms.length, pairTags: request.pairTags?.length ?? 0, replaced: previous != null
+    }, 'peer registered')
   }
 
   function receive (session: SignalSession, message: ClientToSignal): void {
@@ -150,7 +194,7 @@ export function createPresenceHub (deps: PresenceHubDeps, options: PresenceHubOp
         session.send({ type: 'pong' })
         return
       case 'update':
-        applyChange(session, registry.update(peerId, message))
+        applyChange(session, registry.update(peerId, message, mayJoinRoomFor(session)))
         return
       case 'signal':
         try {
@@ -164,6 +208,8 @@ export function createPresenceHub (deps: PresenceHubDeps, options: PresenceHubOp
 
   function leave (session: SignalSession): void {
     sessions.delete(session)
+    roomJoins.delete(session)
+    ipLimiter.release(session.observedAddress.ip)
     const peerId = session.peerId
     if (peerId == null || byPeer.get(peerId) !== session) return
     byPeer.delete(peerId)
@@ -175,10 +221,18 @@ export function createPresenceHub (deps: PresenceHubDeps, options: PresenceHubOp
   return {
     attach (socket, observedAddress) {
       if (stopped || sessions.size >= maxSessions) {
-        const message = stopped ? 'server is shutting down' : 'server is full, try again later'
-        socket.send(JSON.stringify({ type: 'error', code: 'SIGNAL_RATE_LIMITED', message, fatal: true }))
-        socket.close(CLOSE_TRY_AGAIN_LATER, message)
+        turnAway(socket, stopped ? 'server is shutting down' : 'server is full, try again later')
         log.warn({ sessions: sessions.size }, 'connection turned away')
+        return
+      }
+      const admission = ipLimiter.admit(observedAddress.ip)
+      if (admission !== 'ok') {
+        const message = admission === 'too-many-sessions'
+          ? 'too many connections from your network, try again later'
+          : 'connecting too often from your network, try again in a few seconds'
+        turnAway(socket, message)
+        // Debug only: a flood of refused connections must not become a flood of log lines.
+        log.debug({ ip: observedAddress.ip, reason: admission }, 'connection turned away')
         return
       }
       const session = createSignalSession({ socket, log, onMessage: receive, onClose: leave }, { observedAddress, now })

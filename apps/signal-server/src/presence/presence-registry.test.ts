@@ -3,7 +3,7 @@ import { describe, it } from 'node:test'
 import { createPresenceRegistry, type PresenceEntry, type PresenceNotice } from './presence-registry.ts'
 
 function entry (peerId: string, fields: Partial<PresenceEntry> = {}): PresenceEntry {
-  return { peerId, name: peerId, multiaddrs: [], rooms: [], hidden: false, networkKey: `net-${peerId}`, ...fields }
+  return { peerId, name: peerId, multiaddrs: [], rooms: [], pairTags: [], hidden: false, networkKey: `net-${peerId}`, ...fields }
 }
 
 function summary (notices: PresenceNotice[]): string[] {
@@ -122,4 +122,77 @@ describe('presence registry', () => {
     registry.upsert(entry('c', { networkKey: 'other', rooms: ['r'] }))
     assert.equal(registry.canSee('b', 'c'), true)
   })
+
+  it('shows peers sharing a pair tag to each other via paired, and never shows the tag', () => {
+    const registry = createPresenceRegistry()
+    registry.upsert(entry('a', { pairTags: [tag(1), tag(2)] }))
+    registry.upsert(entry('stranger', { pairTags: [tag(3)] }))
+    const { notices } = registry.upsert(entry('b', { pairTags: [tag(2)] }))
+    assert.deepEqual(summary(notices), ['a:peer-joined:b'])
+    assert.deepEqual(registry.visiblePeers('b'), [{ peerId: 'a', name: 'a', multiaddrs: [], via: ['paired'], rooms: [] }])
+    assert.deepEqual(registry.visiblePeers('stranger'), [])
+    assert.ok(!JSON.stringify(notices).includes(tag(2)))
+  })
+
+  it('gives every reason when peers share a network, a room and a pair tag', () => {
+    const registry = createPresenceRegistry()
+    registry.upsert(entry('a', { networkKey: 'n', rooms: ['r'], pairTags: [tag(1)] }))
+    registry.upsert(entry('b', { networkKey: 'n', rooms: ['r'], pairTags: [tag(1)] }))
+    assert.deepEqual(registry.visiblePeers('a')[0]?.via, ['network', 'room', 'paired'])
+  })
+
+  it('turns a change of pair tags into joined and left, and keeps hidden paired peers hidden', () => {
+    const registry = createPresenceRegistry()
+    registry.upsert(entry('a', { pairTags: [tag(1)] }))
+    registry.upsert(entry('b', { pairTags: [] }))
+    assert.deepEqual(summary(registry.update('b', { pairTags: [tag(1)] }).notices), ['a:peer-joined:b', 'b:peer-joined:a'])
+    assert.deepEqual(summary(registry.update('b', { name: 'B' }).notices), ['a:peer-updated:b'], 'tags stay when an update leaves them out')
+    assert.deepEqual(summary(registry.update('b', { pairTags: [] }).notices), ['a:peer-left:b', 'b:peer-left:a'])
+    registry.upsert(entry('h', { pairTags: [tag(1)], hidden: true }))
+    assert.equal(registry.canSee('a', 'h'), false)
+    assert.equal(registry.canSee('h', 'a'), true)
+  })
+
+  it('drops pair tags silently when a tag group or the tag table is full', () => {
+    const registry = createPresenceRegistry({ maxPeersPerPairTag: 2, maxPairTags: 2 })
+    registry.upsert(entry('a', { pairTags: [tag(1)] }))
+    registry.upsert(entry('b', { pairTags: [tag(1), tag(2)] }))
+    const crowded = registry.upsert(entry('c', { pairTags: [tag(1)] }))
+    assert.deepEqual(crowded, { notices: [], fullRooms: [], throttledRooms: [] })
+    assert.equal(registry.canSee('c', 'a'), false)
+    registry.upsert(entry('d', { pairTags: [tag(3)] }))
+    registry.upsert(entry('e', { pairTags: [tag(3)] }))
+    assert.equal(registry.canSee('d', 'e'), false, 'a third tag does not fit the table')
+    registry.remove('b')
+    registry.upsert(entry('e', { pairTags: [tag(2)] }))
+    assert.deepEqual(registry.visiblePeers('e'), [], 'a freed slot is reused')
+    registry.upsert(entry('f', { pairTags: [tag(2)] }))
+    assert.equal(registry.canSee('e', 'f'), true)
+  })
+
+  it('refuses a new room once the server holds maxRooms, and joins existing ones', () => {
+    const registry = createPresenceRegistry({ maxRooms: 1 })
+    registry.upsert(entry('a', { rooms: ['r'] }))
+    const result = registry.upsert(entry('b', { rooms: ['new', 'r'] }))
+    assert.deepEqual(result.fullRooms, ['new'])
+    assert.equal(registry.canSee('a', 'b'), true)
+  })
+
+  it('asks mayJoinRoom only for rooms the peer is not in yet, and reports the refused ones', () => {
+    const registry = createPresenceRegistry()
+    let budget = 2
+    const mayJoinRoom = (): boolean => budget-- > 0
+    const first = registry.upsert(entry('a', { rooms: ['r1', 'r2', 'r3'] }), mayJoinRoom)
+    assert.deepEqual(first.throttledRooms, ['r3'])
+    budget = 0
+    const second = registry.update('a', { rooms: ['r1', 'r2', 'r4'] }, mayJoinRoom)
+    assert.deepEqual(second.throttledRooms, ['r4'])
+    registry.upsert(entry('b', { rooms: ['r2'] }))
+    assert.deepEqual(registry.visiblePeers('b')[0]?.rooms, ['r2'])
+  })
 })
+
+/** A well-formed pair tag (43 base64url characters) numbered `n`. */
+function tag (n: number): string {
+  return Buffer.alloc(32, n).toString('base64url')
+}

@@ -1,5 +1,5 @@
 import type { PeerVisibility, PresencePeer, SignalToClient } from '@p2pft/protocol'
-import { MAX_PEERS_PER_NETWORK, MAX_PEERS_PER_ROOM } from './constants.ts'
+import { MAX_PAIR_TAGS, MAX_PEERS_PER_NETWORK, MAX_PEERS_PER_PAIR_TAG, MAX_PEERS_PER_ROOM, MAX_ROOMS } from './constants.ts'
 
 /** What a registered client told us about itself, plus where it connects from. */
 export interface PresenceEntry {
@@ -7,6 +7,8 @@ export interface PresenceEntry {
   name: string
   multiaddrs: string[]
   rooms: string[]
+  /** Pair tags: peers sharing one see each other. Never shown to anyone. */
+  pairTags: string[]
   /** Sees others but is never shown. */
   hidden: boolean
   /** networkKeyOf(observed IP): peers with the same key are on the same network. */
@@ -18,6 +20,7 @@ export interface PresenceChanges {
   name?: string | undefined
   multiaddrs?: string[] | undefined
   rooms?: string[] | undefined
+  pairTags?: string[] | undefined
 }
 
 export type PresenceNoticeMessage = Extract<SignalToClient, { type: 'peer-joined' | 'peer-updated' | 'peer-left' }>
@@ -30,15 +33,29 @@ export interface PresenceNotice {
 
 export interface PresenceChangeResult {
   notices: PresenceNotice[]
-  /** Requested rooms that were full, so the peer was not put in them. */
+  /** Requested rooms that were full (or the server holds MAX_ROOMS already), so the peer was not put in them. */
   fullRooms: string[]
+  /** Requested rooms refused because `mayJoinRoom` said no (joining too fast). */
+  throttledRooms: string[]
 }
+
+/**
+ * Asked once for every room a peer is not in yet, before it joins it; false refuses that
+ * room. The hub rate-limits room joins with it, so nobody can guess room names quickly.
+ */
+export type MayJoinRoom = () => boolean
 
 export interface PresenceRegistryOptions {
   /** @default MAX_PEERS_PER_ROOM */
   maxPeersPerRoom?: number
   /** @default MAX_PEERS_PER_NETWORK */
   maxPeersPerNetwork?: number
+  /** @default MAX_ROOMS */
+  maxRooms?: number
+  /** @default MAX_PEERS_PER_PAIR_TAG */
+  maxPeersPerPairTag?: number
+  /** @default MAX_PAIR_TAGS */
+  maxPairTags?: number
 }
 
 /**
@@ -46,16 +63,18 @@ export interface PresenceRegistryOptions {
  * the `peer-joined` / `peer-updated` / `peer-left` messages it causes, and the
  * caller delivers them.
  *
- * Two peers see each other when they share a network key or a room; `via` says
- * which, and `rooms` lists only the shared rooms. Hidden peers are never shown.
+ * Two peers see each other when they share a network key, a room or a pair tag;
+ * `via` says which, and `rooms` lists only the shared rooms. Pair tags are never
+ * shown, and a tag that cannot be admitted (its group or the tag table is full) is
+ * dropped silently, so nobody learns whether a tag exists. Hidden peers are never shown.
  */
 export interface PresenceRegistry {
   readonly size: number
   has: (peerId: string) => boolean
   /** Adds a peer, or replaces one with the same PeerId. Notices go to others only: the peer itself gets `visiblePeers`. */
-  upsert: (entry: PresenceEntry) => PresenceChangeResult
-  /** Changes a registered peer; notices go to others and, for room changes, to the peer itself. */
-  update: (peerId: string, changes: PresenceChanges) => PresenceChangeResult
+  upsert: (entry: PresenceEntry, mayJoinRoom?: MayJoinRoom) => PresenceChangeResult
+  /** Changes a registered peer; notices go to others and, for room or tag changes, to the peer itself. */
+  update: (peerId: string, changes: PresenceChanges, mayJoinRoom?: MayJoinRoom) => PresenceChangeResult
   remove: (peerId: string) => PresenceNotice[]
   /** Everyone `viewerId` may see, as it sees them. */
   visiblePeers: (viewerId: string) => PresencePeer[]
@@ -67,6 +86,7 @@ interface Member {
   name: string
   multiaddrs: string[]
   rooms: ReadonlySet<string>
+  pairTags: ReadonlySet<string>
   hidden: boolean
   /** Undefined when the network group was full: the peer is then visible through rooms only. */
   networkKey: string | undefined
@@ -75,9 +95,13 @@ interface Member {
 export function createPresenceRegistry (options: PresenceRegistryOptions = {}): PresenceRegistry {
   const maxPeersPerRoom = options.maxPeersPerRoom ?? MAX_PEERS_PER_ROOM
   const maxPeersPerNetwork = options.maxPeersPerNetwork ?? MAX_PEERS_PER_NETWORK
+  const maxRooms = options.maxRooms ?? MAX_ROOMS
+  const maxPeersPerPairTag = options.maxPeersPerPairTag ?? MAX_PEERS_PER_PAIR_TAG
+  const maxPairTags = options.maxPairTags ?? MAX_PAIR_TAGS
   const members = new Map<string, Member>()
   const byNetwork = new Map<string, Set<string>>()
   const byRoom = new Map<string, Set<string>>()
+  const byPairTag = new Map<string, Set<string>>()
 
   function viewOf (viewer: Member, target: Member): PresencePeer | undefined {
     if (viewer.peerId === target.peerId || target.hidden) return undefined
@@ -85,6 +109,7 @@ export function createPresenceRegistry (options: PresenceRegistryOptions = {}): 
     if (viewer.networkKey != null && viewer.networkKey === target.networkKey) via.push('network')
     const rooms = [...target.rooms].filter(room => viewer.rooms.has(room)).sort()
     if (rooms.length > 0) via.push('room')
+    if (sharesAny(viewer.pairTags, target.pairTags)) via.push('paired')
     if (via.length === 0) return undefined
     return { peerId: target.peerId, name: target.name, multiaddrs: target.multiaddrs, via, rooms }
   }
@@ -94,6 +119,9 @@ export function createPresenceRegistry (options: PresenceRegistryOptions = {}): 
     const ids = new Set<string>(member.networkKey == null ? [] : byNetwork.get(member.networkKey))
     for (const room of member.rooms) {
       for (const id of byRoom.get(room) ?? []) ids.add(id)
+    }
+    for (const tag of member.pairTags) {
+      for (const id of byPairTag.get(tag) ?? []) ids.add(id)
     }
     ids.delete(member.peerId)
     return [...ids].flatMap(id => members.get(id) ?? [])
@@ -122,23 +150,38 @@ export function createPresenceRegistry (options: PresenceRegistryOptions = {}): 
   function addToGroups (member: Member): void {
     if (member.networkKey != null) groupOf(byNetwork, member.networkKey).add(member.peerId)
     for (const room of member.rooms) groupOf(byRoom, room).add(member.peerId)
+    for (const tag of member.pairTags) groupOf(byPairTag, tag).add(member.peerId)
   }
 
   function removeFromGroups (member: Member): void {
     if (member.networkKey != null) leaveGroup(byNetwork, member.networkKey, member.peerId)
     for (const room of member.rooms) leaveGroup(byRoom, room, member.peerId)
+    for (const tag of member.pairTags) leaveGroup(byPairTag, tag, member.peerId)
   }
 
-  /** Keeps the rooms that have space (or already hold the peer); returns the full ones too. */
-  function admitRooms (peerId: string, requested: readonly string[]): { rooms: Set<string>, fullRooms: string[] } {
+  /** Keeps the rooms that have space (or already hold the peer) and that it may join now; returns the refused ones too. */
+  function admitRooms (peerId: string, requested: readonly string[], mayJoinRoom: MayJoinRoom): Omit<PresenceChangeResult, 'notices'> & { rooms: Set<string> } {
     const rooms = new Set<string>()
     const fullRooms: string[] = []
+    const throttledRooms: string[] = []
     for (const room of new Set(requested)) {
       const group = byRoom.get(room)
-      if (group == null || group.has(peerId) || group.size < maxPeersPerRoom) rooms.add(room)
-      else fullRooms.push(room)
+      if (group?.has(peerId) === true) rooms.add(room)
+      else if (group == null ? byRoom.size >= maxRooms : group.size >= maxPeersPerRoom) fullRooms.push(room)
+      else if (!mayJoinRoom()) throttledRooms.push(room)
+      else rooms.add(room)
     }
-    return { rooms, fullRooms }
+    return { rooms, fullRooms, throttledRooms }
+  }
+
+  /** Keeps the tags that have space (or already hold the peer); the others are dropped without a word. */
+  function admitPairTags (peerId: string, requested: readonly string[]): Set<string> {
+    const tags = new Set<string>()
+    for (const tag of new Set(requested)) {
+      const group = byPairTag.get(tag)
+      if (group == null ? byPairTag.size < maxPairTags : group.has(peerId) || group.size < maxPeersPerPairTag) tags.add(tag)
+    }
+    return tags
   }
 
   function admitNetwork (peerId: string, networkKey: string): string | undefined {
@@ -172,32 +215,34 @@ export function createPresenceRegistry (options: PresenceRegistryOptions = {}): 
 
     has: peerId => members.has(peerId),
 
-    upsert (entry) {
-      const { rooms, fullRooms } = admitRooms(entry.peerId, entry.rooms)
+    upsert (entry, mayJoinRoom = alwaysJoin) {
+      const { rooms, ...refused } = admitRooms(entry.peerId, entry.rooms, mayJoinRoom)
       const member: Member = {
         peerId: entry.peerId,
         name: entry.name,
         multiaddrs: entry.multiaddrs,
         rooms,
+        pairTags: admitPairTags(entry.peerId, entry.pairTags),
         hidden: entry.hidden,
         networkKey: admitNetwork(entry.peerId, entry.networkKey)
       }
-      return { notices: replace(entry.peerId, member, false), fullRooms }
+      return { notices: replace(entry.peerId, member, false), ...refused }
     },
 
-    update (peerId, changes) {
+    update (peerId, changes, mayJoinRoom = alwaysJoin) {
       const previous = members.get(peerId)
-      if (previous == null) return { notices: [], fullRooms: [] }
-      const { rooms, fullRooms } = changes.rooms == null
-        ? { rooms: previous.rooms, fullRooms: [] }
-        : admitRooms(peerId, changes.rooms)
+      if (previous == null) return { notices: [], fullRooms: [], throttledRooms: [] }
+      const { rooms, ...refused } = changes.rooms == null
+        ? { rooms: previous.rooms, fullRooms: [], throttledRooms: [] }
+        : admitRooms(peerId, changes.rooms, mayJoinRoom)
       const member: Member = {
         ...previous,
         name: changes.name ?? previous.name,
         multiaddrs: changes.multiaddrs ?? previous.multiaddrs,
-        rooms
+        rooms,
+        pairTags: changes.pairTags == null ? previous.pairTags : admitPairTags(peerId, changes.pairTags)
       }
-      return { notices: replace(peerId, member, true), fullRooms }
+      return { notices: replace(peerId, member, true), ...refused }
     },
 
     remove: peerId => replace(peerId, undefined, false),
@@ -213,6 +258,16 @@ export function createPresenceRegistry (options: PresenceRegistryOptions = {}): 
       return viewer != null && target != null && viewOf(viewer, target) != null
     }
   }
+}
+
+function alwaysJoin (): boolean {
+  return true
+}
+
+function sharesAny (a: ReadonlySet<string>, b: ReadonlySet<string>): boolean {
+  const [small, large] = a.size <= b.size ? [a, b] : [b, a]
+  for (const item of small) if (large.has(item)) return true
+  return false
 }
 
 function groupOf (groups: Map<string, Set<string>>, key: string): Set<string> {

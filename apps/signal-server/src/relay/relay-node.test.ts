@@ -114,6 +114,20 @@ describe('relay node', () => {
 })
 
 describe('relay node limits', () => {
+  it('refuses a second reservation from the same address beyond maxReservationsPerIp', async () => {
+    const relay = await createRelayNode({ log }, { host: '127.0.0.1', port: 0, maxReservationsPerIp: 1 })
+    const circuit = `/ip4/127.0.0.1/tcp/${relay.info.tcpPort}/p2p/${relay.info.peerId}/p2p-circuit`
+    const first = await createPeer([circuit])
+    let second: Libp2p | undefined
+    try {
+      assert.equal(relay.reservationCount, 1)
+      await assert.rejects(async () => { second = await createPeer([circuit]) }, /PERMISSION_DENIED/)
+      assert.equal(relay.reservationCount, 1)
+    } finally {
+      await stopAll([second, first, relay])
+    }
+  })
+
   it('cuts a relayed connection at the configured data limit', async () => {
     const relay = await createRelayNode({ log }, { host: '127.0.0.1', port: 0, dataLimitBytes: 256 * 1024 })
     const relayAddr = `/ip4/127.0.0.1/tcp/${relay.info.tcpPort}/p2p/${relay.info.peerId}`

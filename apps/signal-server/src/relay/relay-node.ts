@@ -11,9 +11,10 @@ import { AppError } from '@p2pft/protocol'
 import { createLibp2p } from 'libp2p'
 import type { Logger } from 'pino'
 import {
-  DEFAULT_RELAY_DATA_LIMIT_BYTES, DEFAULT_RELAY_DURATION_LIMIT_SECONDS, DEFAULT_RELAY_MAX_RESERVATIONS, DEFAULT_RELAY_PORT, RELAY_CONNECTION_HEADROOM,
-  RELAY_STOP_TIMEOUT_MS
+  DEFAULT_RELAY_DATA_LIMIT_BYTES, DEFAULT_RELAY_DURATION_LIMIT_SECONDS, DEFAULT_RELAY_MAX_RESERVATIONS, DEFAULT_RELAY_MAX_RESERVATIONS_PER_IP,
+  DEFAULT_RELAY_PORT, RELAY_CONNECTION_HEADROOM, RELAY_CONNECTION_HEADROOM_PER_IP, RELAY_STOP_TIMEOUT_MS
 } from './constants.ts'
+import { createRelayGater, type RelayGaterDeps } from './relay-gater.ts'
 
 export interface RelayNodeDeps {
   log: Logger
@@ -32,6 +33,11 @@ export interface RelayNodeOptions {
   port?: number
   /** @default DEFAULT_RELAY_MAX_RESERVATIONS */
   maxReservations?: number
+  /**
+   * Reservations one public address (IPv4, or IPv6 /64) may hold.
+   * @default DEFAULT_RELAY_MAX_RESERVATIONS_PER_IP
+   */
+  maxReservationsPerIp?: number
   /** @default DEFAULT_RELAY_DATA_LIMIT_BYTES */
   dataLimitBytes?: number
   /** @default DEFAULT_RELAY_DURATION_LIMIT_SECONDS */
@@ -53,6 +59,8 @@ export interface RelayInfo {
 
 export interface RelayNode {
   readonly info: RelayInfo
+  /** Reservations held now. */
+  readonly reservationCount: number
   stop: () => Promise<void>
 }
 
@@ -65,9 +73,20 @@ export async function createRelayNode (deps: RelayNodeDeps, options: RelayNodeOp
   const host = options.host ?? '0.0.0.0'
   const port = options.port ?? DEFAULT_RELAY_PORT
   const maxReservations = options.maxReservations ?? DEFAULT_RELAY_MAX_RESERVATIONS
+  const maxReservationsPerIp = options.maxReservationsPerIp ?? DEFAULT_RELAY_MAX_RESERVATIONS_PER_IP
   const dataLimitBytes = options.dataLimitBytes ?? DEFAULT_RELAY_DATA_LIMIT_BYTES
   const durationLimitSeconds = options.durationLimitSeconds ?? DEFAULT_RELAY_DURATION_LIMIT_SECONDS
 
+  // The gater asks the node about its connections and reservations; it is set once the node exists.
+  const live: Partial<RelayGaterDeps> = {}
+  const gater = createRelayGater({
+    connections: () => live.connections?.() ?? [],
+    reservations: () => live.reservations?.() ?? []
+  }, {
+    maxReservationsPerIp,
+    // Each reservation holds a connection, and a peer dialing through the relay adds one.
+    maxConnectionsPerIp: 2 * maxReservationsPerIp + RELAY_CONNECTION_HEADROOM_PER_IP
+  })
   let node
   try {
     node = await createLibp2p({
@@ -81,6 +100,7 @@ export async function createRelayNode (deps: RelayNodeDeps, options: RelayNodeOp
       connectionManager: { maxConnections: Math.max(300, 2 * maxReservations + RELAY_CONNECTION_HEADROOM) },
       // Pings queue behind bulk relayed data on slow links; aborting then kills healthy transfers (DESIGN.md).
       connectionMonitor: { abortConnectionOnPingFailure: false },
+      connectionGater: gater,
       services: {
         identify: identify(),
         ping: ping(),
@@ -99,8 +119,11 @@ export async function createRelayNode (deps: RelayNodeDeps, options: RelayNodeOp
   } catch (err) {
     throw new AppError('CONFIG_INVALID', `relay could not listen on ${host}:${port}: ${messageOf(err)}`, { cause: err })
   }
+  const relayService = node.services.relay
+  live.connections = () => node.getConnections()
+  live.reservations = () => [...relayService.reservations.entries()]
 
-  node.services.relay.addEventListener('relay:reservation', (event) => {
+  relayService.addEventListener('relay:reservation', (event) => {
     log.debug({ client: event.detail.addr.toString() }, 'relay reservation made')
   })
 
@@ -110,10 +133,11 @@ export async function createRelayNode (deps: RelayNodeDeps, options: RelayNodeOp
     tcpPort: tcpPortOf(multiaddrs) ?? port,
     multiaddrs: multiaddrs.map(String)
   }
-  log.info({ peerId: info.peerId, tcpPort: info.tcpPort, maxReservations, dataLimitBytes, durationLimitSeconds }, 'relay listening')
+  log.info({ peerId: info.peerId, tcpPort: info.tcpPort, maxReservations, maxReservationsPerIp, dataLimitBytes, durationLimitSeconds }, 'relay listening')
 
   return {
     info,
+    get reservationCount () { return relayService.reservations.size },
     async stop () {
       let timer: NodeJS.Timeout | undefined
       const timedOut = new Promise<'timeout'>(resolve => { timer = setTimeout(() => resolve('timeout'), RELAY_STOP_TIMEOUT_MS) })
