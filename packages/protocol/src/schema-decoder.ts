@@ -1,12 +1,14 @@
 import { Compile } from 'typebox/compile'
 import type { Static, TSchema } from 'typebox'
 import { AppError } from './app-error.ts'
+import { MAX_EXPLAINED_JSON_BYTES, MAX_JSON_DEPTH } from './constants.ts'
 import type { ErrorCode } from './error-codes.ts'
+import { exceedsJsonDepth } from './json-depth.ts'
 
 export interface SchemaDecoder<T extends TSchema> {
   /** Validates an already parsed value; throws AppError with the decoder's code. */
   decode: (value: unknown) => Static<T>
-  /** Parses JSON text or UTF-8 bytes, then validates. */
+  /** Parses JSON text or UTF-8 bytes (at most MAX_JSON_DEPTH deep), then validates. */
   decodeJson: (input: string | Uint8Array) => Static<T>
   check: (value: unknown) => value is Static<T>
   schema: T
@@ -21,22 +23,31 @@ const utf8 = new TextDecoder('utf-8', { fatal: true })
 export function createSchemaDecoder<T extends TSchema> (schema: T, code: ErrorCode, what: string): SchemaDecoder<T> {
   const compiled = Compile(schema)
 
-  const decode = (value: unknown): Static<T> => {
+  /** Validates; `explain` false skips naming the field, whose search costs as much as the value is big. */
+  const validate = (value: unknown, explain: boolean): Static<T> => {
     if (compiled.Check(value)) return value
-    const first = [...compiled.Errors(value)][0]
+    if (!explain) throw new AppError(code, `invalid ${what}: does not match the schema`)
+    const first = compiled.Errors(value)[0]
     const where = first?.instancePath === '' || first == null ? '' : ` at ${first.instancePath}`
     throw new AppError(code, `invalid ${what}${where}: ${first?.message ?? 'does not match the schema'}`)
   }
 
   const decodeJson = (input: string | Uint8Array): Static<T> => {
     let parsed: unknown
+    let text: string
     try {
-      parsed = JSON.parse(typeof input === 'string' ? input : utf8.decode(input))
+      text = typeof input === 'string' ? input : utf8.decode(input)
+    } catch (err) {
+      throw new AppError(code, `invalid ${what}: not UTF-8`, { cause: err })
+    }
+    if (exceedsJsonDepth(text, MAX_JSON_DEPTH)) throw new AppError(code, `invalid ${what}: nested deeper than ${MAX_JSON_DEPTH} levels`)
+    try {
+      parsed = JSON.parse(text)
     } catch (err) {
       throw new AppError(code, `invalid ${what}: not JSON`, { cause: err })
     }
-    return decode(parsed)
+    return validate(parsed, text.length <= MAX_EXPLAINED_JSON_BYTES)
   }
 
-  return { decode, decodeJson, check: (value: unknown): value is Static<T> => compiled.Check(value), schema }
+  return { decode: value => validate(value, true), decodeJson, check: (value: unknown): value is Static<T> => compiled.Check(value), schema }
 }
