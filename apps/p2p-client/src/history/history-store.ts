@@ -1,4 +1,3 @@
-import { mkdirSync } from 'node:fs'
 import { dirname } from 'node:path'
 import { DatabaseSync } from 'node:sqlite'
 import type { Logger } from 'pino'
@@ -6,6 +5,7 @@ import type { HistoryEntryView, HistoryResult } from '@p2pft/protocol'
 import { AppError } from '@p2pft/protocol'
 import { HISTORY_MAX_ENTRIES } from '../constants.ts'
 import { runMigrations } from './run-migrations.ts'
+import { makePrivateDir, makePrivateFile } from '../config/private-files.ts'
 
 /** A finished transfer as the daemon records it. */
 export interface HistoryRecord {
@@ -60,7 +60,11 @@ export function createHistoryStore (deps: HistoryStoreDeps): HistoryStore {
   const log = deps.log.child({ component: 'history' })
   let db: DatabaseSync
   try {
-    if (deps.path !== ':memory:') mkdirSync(dirname(deps.path), { recursive: true })
+    if (deps.path !== ':memory:') {
+      makePrivateDir(dirname(deps.path))
+      // SQLite creates files with the umask (often 0644); its -wal and -shm files copy the database's mode.
+      makePrivateFile(deps.path)
+    }
     db = new DatabaseSync(deps.path)
     db.exec('PRAGMA journal_mode = WAL')
     runMigrations(db)

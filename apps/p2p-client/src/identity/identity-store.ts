@@ -1,8 +1,9 @@
-import { chmod, mkdir, readFile, stat, writeFile } from 'node:fs/promises'
+import { readFile, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import { generateKeyPair, privateKeyFromProtobuf, privateKeyToProtobuf } from '@libp2p/crypto/keys'
 import type { PrivateKey } from '@libp2p/interface'
 import { AppError } from '@p2pft/protocol'
+import { makePrivateDir, makePrivateFile } from '../config/private-files.ts'
 import { IDENTITY_FILE_NAME } from '../constants.ts'
 
 /**
@@ -10,7 +11,8 @@ import { IDENTITY_FILE_NAME } from '../constants.ts'
  * everywhere (presence, noise handshakes), so the file is private to the user.
  */
 export async function loadOrCreateIdentity (dataDir: string): Promise<PrivateKey> {
-  await mkdir(dataDir, { recursive: true, mode: 0o700 })
+  // The data dir holds the key, the trust store and the history: private even if it existed before.
+  makePrivateDir(dataDir)
   const path = join(dataDir, IDENTITY_FILE_NAME)
   let bytes: Uint8Array
   try {
@@ -31,7 +33,8 @@ export async function loadOrCreateIdentity (dataDir: string): Promise<PrivateKey
       bytes = await readFile(path)
     }
   }
-  await tightenPermissions(path)
+  // A key copied with loose permissions is made private again.
+  makePrivateFile(path)
   try {
     const key = privateKeyFromProtobuf(bytes)
     if (key.type !== 'Ed25519') throw new Error(`key type ${key.type}`)
@@ -39,11 +42,4 @@ export async function loadOrCreateIdentity (dataDir: string): Promise<PrivateKey
   } catch (err) {
     throw new AppError('IDENTITY_INVALID', `identity key ${path} is damaged; move it away to create a new identity`, { cause: err })
   }
-}
-
-/** A key copied with loose permissions is made private again. */
-async function tightenPermissions (path: string): Promise<void> {
-  if (process.platform === 'win32') return
-  const { mode } = await stat(path)
-  if ((mode & 0o077) !== 0) await chmod(path, 0o600)
 }

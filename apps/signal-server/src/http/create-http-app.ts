@@ -4,6 +4,7 @@ import { MAX_SIGNAL_MESSAGE_BYTES, OBSERVED_ADDRESS_PATH, ObservedAddressRespons
 import Fastify from 'fastify'
 import type { Logger } from 'pino'
 import { observedAddressOf, type ObservedAddress, type PresenceHub } from '../presence/index.ts'
+import { registerPairingRoute } from '../pairing/index.ts'
 import type { RelayInfo } from '../relay/index.ts'
 import { HealthResponse, HttpErrorBody } from './http-bodies.ts'
 
@@ -71,6 +72,8 @@ export async function createHttpApp (deps: HttpAppDeps, options: HttpAppOptions 
       deps.hub.attach(socket, observeAddress(request.raw))
     }
   })
+
+  registerPairingRoute(app, { log: deps.log, observeAddress })
 
   app.setNotFoundHandler(async (request, reply) => {
     // No dedicated "no such route" code exists yet; the request is one this server does not expect.
