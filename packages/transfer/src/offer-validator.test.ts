@@ -1,6 +1,9 @@
 import { test } from 'node:test'
 import assert from 'node:assert/strict'
-import { isAppError, MAX_PATH_DEPTH, type ErrorCode, type ManifestEntry, type OfferMessage } from '@p2pft/protocol'
+import {
+  FRAME_HEADER_BYTES, FRAME_TYPE, FrameDecoder, isAppError, MAX_CHUNK_SIZE_BYTES, MAX_CONTROL_FRAME_BYTES, MAX_FILES, MAX_PATH_DEPTH,
+  MAX_TOTAL_BYTES, MIN_CHUNK_SIZE_BYTES, encodeControlFrame, type ErrorCode, type ManifestEntry, type OfferMessage
+} from '@p2pft/protocol'
 import { validateOffer } from './offer-validator.ts'
 
 function offerOf (entries: ManifestEntry[], overrides: Partial<OfferMessage> = {}): OfferMessage {
@@ -58,4 +61,40 @@ test('refuses entries that would land on one name, even listed child first', () 
   assertRefused(offerOf([file('a?.txt'), file('a_.txt')]), 'TRANSFER_DUPLICATE_PATH')
   assertRefused(offerOf([folder('d'), file('d')]), 'TRANSFER_DUPLICATE_PATH')
   assertRefused(offerOf([file('x/y/z'), file('X/y')]), 'TRANSFER_DUPLICATE_PATH')
+})
+
+test('takes every limit right up to its edge, and refuses one past it', () => {
+  // Names: 255 bytes (é is two), paths: 4,096 bytes, counts: MAX_FILES entries.
+  validateOffer(offerOf([file('é'.repeat(127) + 'x')]))
+  assertRefused(offerOf([file('é'.repeat(128))]), 'TRANSFER_INVALID_PATH')
+  const longPath = [...Array.from({ length: 15 }, () => 'x'.repeat(255)), 'x'.repeat(254)].join('/') // 4,094 bytes
+  validateOffer(offerOf([file(longPath + '/x')]))
+  assertRefused(offerOf([file(longPath + '/xx')]), 'TRANSFER_INVALID_PATH')
+  const many = Array.from({ length: MAX_FILES }, (_, i) => file(`f${i}`, 0))
+  assert.equal(validateOffer(offerOf(many)).fileCount, MAX_FILES)
+  assertRefused(offerOf([...many, file('one-more', 0)]), 'TRANSFER_TOO_MANY_FILES')
+  validateOffer(offerOf([file('a')], { chunkSizeBytes: MIN_CHUNK_SIZE_BYTES }))
+  validateOffer(offerOf([file('a')], { chunkSizeBytes: MAX_CHUNK_SIZE_BYTES }))
+  assertRefused(offerOf([file('a')], { chunkSizeBytes: MIN_CHUNK_SIZE_BYTES - 1 }), 'TRANSFER_INVALID_CHUNK_SIZE')
+  assertRefused(offerOf([file('a')], { chunkSizeBytes: MAX_CHUNK_SIZE_BYTES + 1 }), 'TRANSFER_INVALID_CHUNK_SIZE')
+  validateOffer(offerOf([file('a', MAX_TOTAL_BYTES)]))
+  assertRefused(offerOf([file('a', MAX_TOTAL_BYTES + 1)], { totalBytes: MAX_TOTAL_BYTES + 1 }), 'TRANSFER_INVALID_SIZE')
+})
+
+test('refuses sizes that do not add up: negative, a folder with bytes, a total that lies', () => {
+  assertRefused(offerOf([file('a', -1)], { totalBytes: 0 }), 'TRANSFER_INVALID_SIZE')
+  assertRefused(offerOf([file('a')], { totalBytes: -1 }), 'TRANSFER_INVALID_SIZE')
+  assertRefused(offerOf([{ path: 'd', kind: 'directory', size: 5, mtimeMs: 0 }], { totalBytes: 5 }), 'TRANSFER_INVALID_SIZE')
+  assertRefused(offerOf([file('a', 10)], { totalBytes: 9 }), 'TRANSFER_INVALID_SIZE')
+})
+
+test('an offer over the 16 MiB control frame limit cannot be sent, and its announced size alone is refused', () => {
+  const entries = Array.from({ length: 60_000 }, (_, i) => file(`${'n'.repeat(250)}-${i}`, 0))
+  assert.throws(() => encodeControlFrame({ kind: 'offer', message: offerOf(entries) }), (err: unknown) => isAppError(err, 'PROTOCOL_MESSAGE_TOO_LARGE'))
+  const header = new Uint8Array(FRAME_HEADER_BYTES)
+  new DataView(header.buffer).setUint32(0, MAX_CONTROL_FRAME_BYTES + 1)
+  header[4] = FRAME_TYPE.offer
+  const decoder = new FrameDecoder()
+  decoder.push(header)
+  assert.throws(() => decoder.next(), (err: unknown) => isAppError(err, 'PROTOCOL_MESSAGE_TOO_LARGE'))
 })
