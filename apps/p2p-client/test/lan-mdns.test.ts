@@ -42,6 +42,7 @@ test('two clients with no server find each other by mDNS and transfer', { skip: 
   assert.equal(await receiver.exited, 0, receiver.stderr())
   const connection = sender.events.find(e => e.event === 'connection')
   assert.equal(connection?.type, 'direct')
+  assert.equal(connection?.route, 'lan')
   assert.match(String(connection?.remoteAddr), new RegExp(`/ip4/${lan.addressA.replaceAll('.', '\\.')}/tcp/`))
   const received = await describeTree(downloads)
   const sent = await describeTree(work.path)

@@ -1,103 +1,120 @@
-import { describe, test } from 'node:test'
+import { after, before, describe, test } from 'node:test'
 import assert from 'node:assert/strict'
-import { join } from 'node:path'
-import { P2P_CLIENT_BIN, SIGNAL_SERVER_BIN, spawnJsonProcess, type JsonProcess } from './support/json-process.ts'
-import { LAB_ADDRESSES, createNatLab, natLabUnavailableReason, type NatLab, type NatLabOptions } from './support/nat-lab.ts'
-import { describeTree, makeTempDir, writeRandomFile } from './support/test-files.ts'
+import { setTimeout as sleep } from 'node:timers/promises'
+import type { JsonEvent } from './support/json-process.ts'
+import { LAB_ADDRESSES, miniupnpdUnavailableReason, natLabUnavailableReason } from './support/nat-lab.ts'
+import { connectionLabel, sendFromHostA, startLabSession, stopLabSession, waitForUpnpMapping, type LabSession, type SendResult } from './support/lab-session.ts'
 
 // The lab needs root and network namespaces; it is skipped, with the reason, elsewhere.
 const skipReason = await natLabUnavailableReason()
+const upnpSkipReason = skipReason ?? await miniupnpdUnavailableReason()
 const MIB = 1024 * 1024
-const SERVER_URL = `http://${LAB_ADDRESSES.server}:8787`
+const RUNS = 10
+const RUN_SIZE_BYTES = 16 * MIB
+/** The relay's output rate where punching works: slower than the direct path, as in real life, so the move to direct shows. */
+const RELAY_RATE_MBIT = 20
 
-interface Scenario { lab: NatLab, work: { path: string, cleanup: () => Promise<void> }, processes: JsonProcess[] }
-
-async function startScenario (options: NatLabOptions): Promise<Scenario> {
-  return { lab: await createNatLab(options), work: await makeTempDir('lab'), processes: [] }
+async function sendRuns (session: LabSession): Promise<SendResult[]> {
+  const results: SendResult[] = []
+  for (let run = 1; run <= RUNS; run++) results.push((await sendFromHostA(session, run, { sizeBytes: RUN_SIZE_BYTES })).result)
+  return results
 }
 
-async function stopScenario (scenario: Scenario): Promise<void> {
-  await Promise.all(scenario.processes.map(async child => await child.stop('SIGKILL')))
-  await scenario.lab.destroy()
-  await scenario.work.cleanup()
+/** Every run must pass `check`; the message lists every run, so a flaky one shows how it failed. */
+function assertEveryRun (results: SendResult[], what: string, check: (result: SendResult) => boolean): void {
+  const passed = results.filter(result => result.exit === 0 && result.intact && check(result)).length
+  assert.equal(passed, results.length, `${what}: ${passed}/${results.length} runs\n${results.map(result => JSON.stringify(result)).join('\n')}`)
 }
 
-function inHost (scenario: Scenario, host: keyof NatLab['ns'], bin: string, args: string[]): JsonProcess {
-  const child = spawnJsonProcess(bin, { wrapper: scenario.lab.exec(host), args, env: { P2PFT_SERVER: '' } })
-  scenario.processes.push(child)
-  return child
-}
-
-/** Sends a 16 MiB file from host-a to host-b (or host-c) and checks it arrived intact. */
-async function transfer (scenario: Scenario, to: 'hostB' | 'hostC', serverArgs: string[]): Promise<Record<string, unknown>> {
-  const downloads = join(scenario.work.path, `${to}-downloads`)
-  const receiver = inHost(scenario, to, P2P_CLIENT_BIN, [
-    'receive', '--name', 'LabBob', '--yes', '--once', '--json', ...serverArgs,
-    '--data-dir', join(scenario.work.path, `${to}-data`), '--dir', downloads
-  ])
-  await receiver.waitFor(e => e.event === 'listening')
-  const source = join(scenario.work.path, 'lab.bin')
-  await writeRandomFile(source, 16 * MIB)
-  const sender = inHost(scenario, 'hostA', P2P_CLIENT_BIN, [
-    'send', '--to', 'LabBob', '--wait', '60', '--json', ...serverArgs, '--data-dir', join(scenario.work.path, 'host-a-data'), source
-  ])
-  assert.equal(await sender.exited, 0, JSON.stringify(sender.events) + sender.stderr())
-  assert.equal(await receiver.exited, 0, receiver.stderr())
-  const sent = await describeTree(scenario.work.path)
-  const received = await describeTree(downloads)
-  assert.equal(received.get('lab.bin'), sent.get('lab.bin'), 'arrived byte-identical')
-  const connection = sender.events.find(e => e.event === 'connection')
-  assert.ok(connection !== undefined)
-  return connection
-}
-
-async function startLabServer (scenario: Scenario): Promise<void> {
-  const server = inHost(scenario, 'server', SIGNAL_SERVER_BIN, ['--host', LAB_ADDRESSES.server, '--port', '8787', '--relay-port', '8788'])
-  await server.waitFor(e => e.event === 'listening')
-}
-
-/** Runs `body` in a fresh lab that is always torn down, so a failure leaks no processes. */
-async function inLab (options: NatLabOptions, body: (scenario: Scenario) => Promise<void>): Promise<void> {
-  const scenario = await startScenario(options)
-  try {
-    await body(scenario)
-  } finally {
-    await stopScenario(scenario)
-  }
+function addressOf (ip: string): RegExp {
+  return new RegExp(`^/ip4/${ip.replaceAll('.', '\\.')}/tcp/`)
 }
 
 describe('network lab: two homes behind NAT routers and a public server', { skip: skipReason }, () => {
-  test('through symmetric NATs the transfer completes through the relay', async () => {
-    await inLab({ natA: 'symmetric', natB: 'symmetric' }, async (scenario) => {
-      await startLabServer(scenario)
-      const connection = await transfer(scenario, 'hostB', ['--server', SERVER_URL, '--room', 'lab'])
-      assert.equal(connection.type, 'relayed')
-    })
-  })
+  describe('both NATs endpoint-independent', () => {
+    let setup: LabSession | undefined
+    before(async () => { setup = await startLabSession({ natA: 'endpoint-independent', natB: 'endpoint-independent', receiverHost: 'hostB', withServer: true, relayRateMbit: RELAY_RATE_MBIT }) })
+    after(async () => { await stopLabSession(setup) })
 
-  test('with one symmetric NAT the punch fails and the relay carries the transfer', async () => {
-    await inLab({ natA: 'endpoint-independent', natB: 'symmetric' }, async (scenario) => {
-      await startLabServer(scenario)
-      const connection = await transfer(scenario, 'hostB', ['--server', SERVER_URL, '--room', 'lab'])
-      assert.equal(connection.type, 'relayed')
-    })
-  })
-
-  test('through endpoint-independent NATs the peers connect directly by hole punching', async () => {
-    await inLab({ natA: 'endpoint-independent', natB: 'endpoint-independent' }, async (scenario) => {
-      await startLabServer(scenario)
-      const connection = await transfer(scenario, 'hostB', ['--server', SERVER_URL, '--room', 'lab'])
-      assert.equal(connection.type, 'direct')
+    test(`peers end up directly connected by hole punching, 16 MiB intact, ${RUNS} runs out of ${RUNS}`, async () => {
+      assert.ok(setup !== undefined)
+      const results = await sendRuns(setup)
       // The punched connection goes to host-b's public mapping on its router.
-      assert.match(String(connection.remoteAddr), new RegExp(`^/ip4/${LAB_ADDRESSES.natBPublic.replaceAll('.', '\\.')}/tcp/`))
+      assertEveryRun(results, 'direct (hole-punched)', r => r.connections.at(-1) === 'direct/hole-punch' && addressOf(LAB_ADDRESSES.natBPublic).test(r.remoteAddr))
+    })
+
+    test('a transfer that started on the relay moves to the punched connection mid-way and finishes intact', async () => {
+      assert.ok(setup !== undefined)
+      // The punch waits 1.5 s, so several MiB have crossed the (20 Mbit/s) relay before the move.
+      const { result, sender } = await sendFromHostA(setup, 100, { sizeBytes: RUN_SIZE_BYTES, env: { P2PFT_PUNCH_DELAY_MS: '1500' } })
+      assert.equal(result.exit, 0, JSON.stringify(result))
+      assert.ok(result.intact, JSON.stringify(result))
+      assert.deepEqual(result.connections, ['relayed', 'direct/hole-punch'], JSON.stringify(result))
+      const switchedAt = sender.events.findIndex(e => e.event === 'connection' && e.type === 'direct')
+      const before = sender.events.slice(0, switchedAt).filter((e): e is JsonEvent & { bytes: number } => e.event === 'progress' && typeof e.bytes === 'number')
+      const relayedBytes = Math.max(0, ...before.map(e => e.bytes))
+      assert.ok(relayedBytes > 0 && relayedBytes < RUN_SIZE_BYTES, `moved mid-way: ${relayedBytes} of ${RUN_SIZE_BYTES} bytes went over the relay first`)
+      const done = sender.events.find(e => e.event === 'done')
+      assert.equal(done?.bytes, RUN_SIZE_BYTES)
+      // The receiver saw the same move: the transfer stream came over the relay, then over the punched connection.
+      const receiverConnections = setup.receiver.events.filter(e => e.event === 'connection').slice(-2).map(connectionLabel)
+      assert.deepEqual(receiverConnections, ['relayed', 'direct/hole-punch'])
     })
   })
 
-  test('on one LAN with no server reachable, devices connect directly through mDNS', async () => {
-    await inLab({ natA: 'endpoint-independent', natB: 'endpoint-independent' }, async (scenario) => {
-      const connection = await transfer(scenario, 'hostC', [])
-      assert.equal(connection.type, 'direct')
-      assert.match(String(connection.remoteAddr), new RegExp(`^/ip4/${LAB_ADDRESSES.hostC.replaceAll('.', '\\.')}/tcp/`))
+  describe('one NAT symmetric', () => {
+    let setup: LabSession | undefined
+    before(async () => { setup = await startLabSession({ natA: 'endpoint-independent', natB: 'symmetric', receiverHost: 'hostB', withServer: true }) })
+    after(async () => { await stopLabSession(setup) })
+
+    test(`the punch fails and the relay carries every transfer intact, ${RUNS} runs out of ${RUNS}`, async () => {
+      assert.ok(setup !== undefined)
+      assertEveryRun(await sendRuns(setup), 'relayed', r => r.connections.length === 1 && r.connections[0] === 'relayed')
+    })
+  })
+
+  describe('both NATs symmetric', () => {
+    let setup: LabSession | undefined
+    before(async () => { setup = await startLabSession({ natA: 'symmetric', natB: 'symmetric', receiverHost: 'hostB', withServer: true }) })
+    after(async () => { await stopLabSession(setup) })
+
+    test(`the relay carries every transfer intact, ${RUNS} runs out of ${RUNS}`, async () => {
+      assert.ok(setup !== undefined)
+      assertEveryRun(await sendRuns(setup), 'relayed', r => r.connections.length === 1 && r.connections[0] === 'relayed')
+    })
+  })
+
+  describe('one LAN, no server', () => {
+    let setup: LabSession | undefined
+    before(async () => { setup = await startLabSession({ natA: 'endpoint-independent', natB: 'endpoint-independent', receiverHost: 'hostC', withServer: false }) })
+    after(async () => { await stopLabSession(setup) })
+
+    test(`devices connect directly through mDNS, ${RUNS} runs out of ${RUNS}`, async () => {
+      assert.ok(setup !== undefined)
+      const results = await sendRuns(setup)
+      assertEveryRun(results, 'direct on the LAN', r => r.connections.length === 1 && r.connections[0] === 'direct/lan' && addressOf(LAB_ADDRESSES.hostC).test(r.remoteAddr))
+    })
+  })
+
+  describe('UPnP on the receiver\'s router (miniupnpd), which is symmetric', { skip: upnpSkipReason }, () => {
+    let setup: LabSession | undefined
+    let mappedPort = 0
+    before(async () => {
+      setup = await startLabSession({ natA: 'endpoint-independent', natB: 'symmetric', upnpOnNatB: true, receiverHost: 'hostB', withServer: true })
+      mappedPort = await waitForUpnpMapping(setup.lab, 30_000)
+      // The mapping reaches the signal server with libp2p's next address update (debounced by 1 s).
+      await sleep(2_000)
+    })
+    after(async () => { await stopLabSession(setup) })
+
+    test(`host-a reaches host-b directly through the port its router mapped, ${RUNS} runs out of ${RUNS}`, async () => {
+      assert.ok(setup !== undefined)
+      const results = await sendRuns(setup)
+      // A punch cannot pass the symmetric NAT, so a direct connection to nat-b's public address is the UPnP port.
+      const mapped = new RegExp(`^/ip4/${LAB_ADDRESSES.natBPublic.replaceAll('.', '\\.')}/tcp/${mappedPort}/`)
+      assertEveryRun(results, 'direct through the UPnP port', r => r.connections.length === 1 && r.connections[0] === 'direct/public' && mapped.test(r.remoteAddr))
+      const receiverRoutes = new Set(setup.receiver.events.filter(e => e.event === 'connection').map(connectionLabel))
+      assert.deepEqual([...receiverRoutes], ['direct/upnp'], 'the receiver knows the connections came in through its UPnP mapping')
     })
   })
 })

@@ -13,6 +13,10 @@ const PeerRef = Type.Object({ peerId: PeerIdText, name: Type.String() })
 /** Where a peer was found: the signal server's rules, or mDNS on this LAN. */
 const Discovery = Type.Union([PeerVisibility, Type.Literal('lan')])
 
+/** A direct connection's way through: this LAN, a public address, a UPnP-mapped port, or a TCP hole punch. */
+export const ConnectionRoute = Type.Union([Type.Literal('lan'), Type.Literal('public'), Type.Literal('upnp'), Type.Literal('hole-punch')])
+export type ConnectionRoute = Static<typeof ConnectionRoute>
+
 export const ClientEvent = Type.Union([
   Type.Object({ event: Type.Literal('listening'), peerId: PeerIdText, name: DisplayName, multiaddrs: MultiaddrList, server: Type.Optional(Type.String()) }),
   Type.Object({ event: Type.Literal('peer-online'), peerId: PeerIdText, name: Type.String(), via: Type.Array(Discovery) }),
@@ -25,7 +29,9 @@ export const ClientEvent = Type.Union([
     peer: PeerRef,
     type: Type.Union([Type.Literal('direct'), Type.Literal('relayed')]),
     transport: Type.String(),
-    remoteAddr: Type.String()
+    remoteAddr: Type.String(),
+    /** Direct only: how it got through (added later: readers must accept its absence). */
+    route: Type.Optional(ConnectionRoute)
   }),
   Type.Object({
     event: Type.Literal('progress'),

@@ -1,3 +1,5 @@
+import type { ConnectionRoute } from '@p2pft/protocol'
+
 const UNITS = ['B', 'KiB', 'MiB', 'GiB', 'TiB'] as const
 
 /** `65536` → `64.0 KiB`. */
@@ -29,4 +31,11 @@ export function formatProgressLine (bytes: number, total: number, bytesPerSecond
   const bar = '#'.repeat(filled) + '.'.repeat(width - filled)
   const percent = `${Math.floor(fraction * 100)}%`.padStart(4)
   return `[${bar}] ${percent}  ${formatBytes(bytes)} / ${formatBytes(total)}  ${formatSpeed(bytesPerSecond)}  ETA ${formatEta(etaSeconds)}`
+}
+
+const ROUTE_WORDS: Record<ConnectionRoute, string> = { lan: 'on this network', public: 'public address', upnp: 'UPnP port', 'hole-punch': 'hole-punched' }
+
+/** `direct · hole-punched`, `direct · on this network`, `relayed`. */
+export function formatConnection (connection: { type: 'direct' | 'relayed', route?: ConnectionRoute }): string {
+  return connection.route === undefined ? connection.type : `${connection.type} · ${ROUTE_WORDS[connection.route]}`
 }

@@ -1,5 +1,5 @@
 import type { ClientEvent } from '@p2pft/protocol'
-import { formatBytes, formatProgressLine, formatSpeed } from './human-format.ts'
+import { formatBytes, formatConnection, formatProgressLine, formatSpeed } from './human-format.ts'
 
 export type Report = (event: ClientEvent) => void
 
@@ -47,7 +47,7 @@ export function createHumanReporter (out: NodeJS.WritableStream & { isTTY?: bool
         line(`Declined: ${event.message}`)
         return
       case 'connection':
-        line(`Connected to ${event.peer.name}: ${event.type} (${event.transport})`)
+        line(`Connected to ${event.peer.name}: ${formatConnection(event)} (${event.transport})`)
         return
       case 'progress': {
         if (event.bytes === lastProgressBytes) return

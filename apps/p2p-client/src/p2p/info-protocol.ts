@@ -26,6 +26,9 @@ export async function queryInfo (node: P2PNode, peerId: PeerId, signal: AbortSig
       if (received.byteLength > MAX_INFO_RESPONSE_BYTES) {
         throw new AppError('PROTOCOL_MESSAGE_TOO_LARGE', `info answer over ${MAX_INFO_RESPONSE_BYTES} bytes`)
       }
+      // A whole JSON object is the whole answer: do not depend on the peer's close
+      // arriving (it does not, over some encrypters' half-closed streams).
+      if (isCompleteJson(received)) break
     }
   } catch (err) {
     stream.abort(err as Error)
@@ -36,4 +39,13 @@ export async function queryInfo (node: P2PNode, peerId: PeerId, signal: AbortSig
   if (signal.aborted) throw new AppError('TRANSFER_TIMEOUT', 'peer did not answer its name in time')
   await stream.close().catch(() => {})
   return infoResponseDecoder.decodeJson(received.subarray())
+}
+
+function isCompleteJson (received: Uint8ArrayList): boolean {
+  try {
+    JSON.parse(new TextDecoder().decode(received.subarray()))
+    return true
+  } catch {
+    return false
+  }
 }

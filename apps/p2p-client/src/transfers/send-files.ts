@@ -5,11 +5,12 @@ import { multiaddr, type Multiaddr } from '@multiformats/multiaddr'
 import { peerIdFromString } from '@libp2p/peer-id'
 import type { Connection } from '@libp2p/interface'
 import { AppError, TRANSFER_PROTOCOL_ID, toAppError, type ClientEvent, type ErrorCode } from '@p2pft/protocol'
-import { sendTransfer, type SendResult } from '@p2pft/transfer'
+import { sendTransfer, type SendResult, type SendTransferOptions } from '@p2pft/transfer'
 import { DIAL_TIMEOUT_MS } from '../constants.ts'
 import type { Client } from '../client/create-client.ts'
 import { toByteStream } from '../p2p/byte-stream-adapter.ts'
-import { describeConnection } from '../p2p/describe-connection.ts'
+import { describeConnection, routeHintsOf } from '../p2p/describe-connection.ts'
+import { isDialableFrom } from '../p2p/lan-first-address-sorter.ts'
 import type { DirectoryPeer } from '../peers/peer-directory.ts'
 import { DEFAULT_RETRY_FOR_MS, retryDelayMs } from './retry-backoff.ts'
 
@@ -18,6 +19,8 @@ export interface SendFilesOptions {
   /** A PeerId or a display name. */
   to: string
   paths: string[]
+  /** Files still arriving (dropped in the GUI): what to offer and how to read them as they come. @default built from `paths` */
+  staged?: Pick<SendTransferOptions, 'manifest' | 'readChunks'>
   /** Dial only through the relay (tests, and users behind strict firewalls). */
   relayOnly: boolean
   waitMs: number
@@ -28,6 +31,11 @@ export interface SendFilesOptions {
   retryForMs?: number
   /** Dial the receiver at this multiaddr instead of what it announced (tests: a proxy; unusual networks). */
   dialVia?: string
+  /**
+   * How long a transfer runs on the relay before the hole punch starts (tests: prove a
+   * transfer moves mid-way). @default 0
+   */
+  punchDelayMs?: number
   report: (event: ClientEvent) => void
   log: Logger
   signal: AbortSignal
@@ -44,28 +52,40 @@ const RETRYABLE = new Set<ErrorCode>(['TRANSFER_PEER_GONE', 'TRANSFER_DIAL_FAILE
  * without progress; then the last error is thrown (the receiver keeps its partial data).
  */
 export async function sendFiles (options: SendFilesOptions): Promise<SendResult> {
-  await assertPathsExist(options.paths)
+  if (options.staged === undefined) await assertPathsExist(options.paths)
   const retryForMs = options.retryForMs ?? DEFAULT_RETRY_FOR_MS
   const log = options.log.child({ component: 'send-files' })
   let everAccepted = false
   let deadlineMs = Number.POSITIVE_INFINITY
   let transferId: string | undefined
   let peer: DirectoryPeer | undefined
+  // A direct connection a hole punch opened while the relay carried the transfer: the next try uses it.
+  let direct: Connection | undefined
   for (let attempt = 0; ; attempt++) {
     let accepted = false
+    let punched: Connection | undefined
     try {
       const waitMs = attempt === 0 ? options.waitMs : Math.max(1, Math.min(options.waitMs, deadlineMs - Date.now()))
       peer = await options.client.directory.waitFor(peer?.peerId ?? options.to, waitMs, options.signal)
-      if (attempt > 0) await hangUp(options.client, peer.peerId, log)
-      return await sendOnce(options, peer, {
+      if (attempt > 0 && direct === undefined) await hangUp(options.client, peer.peerId, log)
+      const connection = direct ?? await connect(options, peer)
+      direct = undefined
+      return await sendOnce(options, peer, connection, {
         onTransferId: (id) => { transferId = id },
-        onAccepted: () => { accepted = true }
+        onAccepted: () => { accepted = true },
+        onPunched: (opened) => { punched = opened }
       })
     } catch (err) {
       const error = toAppError(err, 'INTERNAL_ERROR', 'the transfer failed unexpectedly')
       if (accepted) {
         everAccepted = true
         deadlineMs = Date.now() + retryForMs
+      }
+      if (punched !== undefined && punched.status === 'open' && !options.signal.aborted) {
+        // Not a failure: the relayed try was ended on purpose. Resume at once, directly.
+        log.info({ transferId, remoteAddr: punched.remoteAddr.toString() }, 'moving the transfer to the punched direct connection')
+        direct = punched
+        continue
       }
       if (options.signal.aborted || !everAccepted || !RETRYABLE.has(error.code)) throw error
       const delayMs = retryDelayMs(attempt + 1)
@@ -89,11 +109,17 @@ export async function sendFiles (options: SendFilesOptions): Promise<SendResult>
   }
 }
 
-/** One try: connect, open the transfer stream, send (resuming whatever the receiver holds). */
-async function sendOnce (options: SendFilesOptions, peer: DirectoryPeer, hooks: { onTransferId: (id: string) => void, onAccepted: () => void }): Promise<SendResult> {
-  const connection = await connect(options, peer)
+interface SendHooks {
+  onTransferId: (id: string) => void
+  onAccepted: () => void
+  /** A hole punch succeeded during a relayed try, which is now being ended so the next one goes direct. */
+  onPunched: (connection: Connection) => void
+}
+
+/** One try: open the transfer stream, send (resuming whatever the receiver holds). */
+async function sendOnce (options: SendFilesOptions, peer: DirectoryPeer, connection: Connection, hooks: SendHooks): Promise<SendResult> {
   const peerRef = { peerId: peer.peerId, name: peer.name }
-  options.report({ event: 'connection', peer: peerRef, ...describeConnection(connection) })
+  options.report({ event: 'connection', peer: peerRef, ...describeConnection(connection, routeHintsOf(options.client.node)) })
   let stream
   try {
     stream = await connection.newStream(TRANSFER_PROTOCOL_ID, { runOnLimitedConnection: true, signal: AbortSignal.any([options.signal, AbortSignal.timeout(DIAL_TIMEOUT_MS)]) })
@@ -101,21 +127,60 @@ async function sendOnce (options: SendFilesOptions, peer: DirectoryPeer, hooks: 
     throw new AppError('TRANSFER_DIAL_FAILED', `connected to ${peer.name} but could not open a transfer stream: ${(err as Error).message}`, { cause: err })
   }
   let transferId = ''
-  return await sendTransfer({
-    idSeed: `${options.client.peerId}/${peer.peerId}`,
-    onTransferId: (id) => { transferId = id; hooks.onTransferId(id) },
-    stream: toByteStream(stream),
-    paths: options.paths,
-    senderName: options.client.name,
-    log: options.log,
-    signal: options.signal,
-    onEvent: options.report,
-    onAccepted: () => {
-      hooks.onAccepted()
-      options.report({ event: 'accepted', transferId, peer: peerRef })
-    },
-    onDeclined: (reason) => { options.report({ event: 'declined', transferId, peer: peerRef, code: reason.code, message: reason.message }) }
+  const upgrade = punchInBackground(options, peer, connection, (punched) => {
+    hooks.onPunched(punched)
+    stream.abort(new AppError('TRANSFER_PEER_GONE', 'moving to a direct connection'))
   })
+  try {
+    return await sendTransfer({
+      idSeed: `${options.client.peerId}/${peer.peerId}`,
+      onTransferId: (id) => { transferId = id; hooks.onTransferId(id) },
+      stream: toByteStream(stream),
+      paths: options.paths,
+      ...options.staged,
+      senderName: options.client.name,
+      log: options.log,
+      signal: options.signal,
+      onEvent: options.report,
+      onAccepted: () => {
+        hooks.onAccepted()
+        options.report({ event: 'accepted', transferId, peer: peerRef })
+        upgrade.accepted()
+      },
+      onDeclined: (reason) => { options.report({ event: 'declined', transferId, peer: peerRef, code: reason.code, message: reason.message }) }
+    })
+  } finally {
+    upgrade.stop()
+  }
+}
+
+/**
+ * While the relay carries a transfer, tries a hole punch. Once it succeeds and the
+ * receiver has accepted (so switching never asks the person twice), calls `onDirect`,
+ * which ends the relayed try; the next one resumes from the last verified chunk.
+ */
+function punchInBackground (options: SendFilesOptions, peer: DirectoryPeer, connection: Connection, onDirect: (punched: Connection) => void): { accepted: () => void, stop: () => void } {
+  const puncher = options.client.holePuncher
+  if (describeConnection(connection).type === 'direct' || options.relayOnly || options.dialVia !== undefined || puncher === undefined) {
+    return { accepted: () => {}, stop: () => {} }
+  }
+  const stopped = new AbortController()
+  let isAccepted = false
+  let punched: Connection | undefined
+  const switchWhenReady = (): void => {
+    if (!isAccepted || punched === undefined || stopped.signal.aborted) return
+    stopped.abort()
+    onDirect(punched)
+  }
+  const signal = AbortSignal.any([options.signal, stopped.signal])
+  sleep(options.punchDelayMs ?? 0, undefined, { signal }).then(async () => await puncher.punch(peer.peerId, signal)).then(
+    (opened) => { punched = opened; switchWhenReady() },
+    (err: unknown) => { options.log.info({ err, peerId: peer.peerId.slice(-8) }, 'no direct path; staying on the relay') }
+  )
+  return {
+    accepted: () => { isAccepted = true; switchWhenReady() },
+    stop: () => { stopped.abort() }
+  }
 }
 
 /** A graceful close over a dead link can wait for ever; the retry does not wait for it longer than this. */
@@ -153,21 +218,15 @@ async function connect (options: SendFilesOptions, peer: DirectoryPeer): Promise
   } catch (err) {
     throw new AppError('TRANSFER_DIAL_FAILED', `cannot connect to ${peer.name}, directly or through the relay: ${(err as Error).message}`, { cause: err })
   }
-  const puncher = options.client.holePuncher
-  if (describeConnection(connection).type === 'direct' || options.relayOnly || options.dialVia !== undefined || puncher === undefined) return connection
-  // Only the relay got through: try a hole punch, and keep the relay if the routers refuse.
-  try {
-    return await puncher.punch(peer.peerId, options.signal)
-  } catch (err) {
-    options.log.info({ err, peerId: peer.peerId.slice(-8) }, 'no direct path; staying on the relay')
-    return connection
-  }
+  return connection
 }
 
-/** The peer's addresses, each ending in its PeerId so noise checks we reached the right device. */
+/** The peer's addresses that can lead to it, each ending in its PeerId so noise checks we reached the right device. */
 function dialAddresses (peer: DirectoryPeer, relayOnly: boolean): Multiaddr[] {
+  const isOnOurNetwork = peer.via.includes('lan') || peer.via.includes('network')
   return peer.multiaddrs
     .filter(addr => !relayOnly || addr.includes('/p2p-circuit'))
+    .filter(addr => isDialableFrom(addr, isOnOurNetwork))
     .map(addr => addr.endsWith(`/p2p/${peer.peerId}`) ? addr : `${addr}/p2p/${peer.peerId}`)
     .map(addr => multiaddr(addr))
 }

@@ -96,5 +96,5 @@ export async function startSignalServer (): Promise<{ process: JsonProcess, url:
   return { process: server, url: String(listening.url) }
 }
 
-/** Environment for clients on the shared host: loopback only, no multicast on real interfaces. */
-export const LOOPBACK_CLIENT_ENV = { P2PFT_MDNS: '0', P2PFT_LISTEN: '/ip4/127.0.0.1/tcp/0' }
+/** Environment for clients on the shared host: loopback only, no multicast (mDNS, UPnP's SSDP) on real interfaces. */
+export const LOOPBACK_CLIENT_ENV = { P2PFT_MDNS: '0', P2PFT_UPNP: '0', P2PFT_LISTEN: '/ip4/127.0.0.1/tcp/0' }

@@ -1,5 +1,8 @@
-import { execFile } from 'node:child_process'
+import { execFile, spawn } from 'node:child_process'
 import { randomBytes } from 'node:crypto'
+import { rm, writeFile } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
 import { promisify } from 'node:util'
 
 const run = promisify(execFile)
@@ -10,13 +13,22 @@ export type NatType = 'endpoint-independent' | 'symmetric'
 export interface NatLabOptions {
   natA: NatType
   natB: NatType
+  /** Run miniupnpd (UPnP IGD) on nat-b, offering port mappings to its LAN. @default false */
+  upnpOnNatB?: boolean
 }
 
-/** Addresses from the documentation ranges (RFC 5737), as in DESIGN.md's lab. */
+const MINIUPNPD = '/usr/sbin/miniupnpd'
+
+/**
+ * Addresses from the documentation ranges (RFC 5737), as in DESIGN.md's lab, except
+ * nat-b's: miniupnpd and @libp2p/upnp-nat both refuse to map ports behind an address
+ * in a reserved range ("double NAT"), so nat-b has an ordinary public one. Nothing
+ * leaves the lab (its internet has an unreachable default route).
+ */
 export const LAB_ADDRESSES = {
   server: '203.0.113.10',
   natAPublic: '198.51.100.10',
-  natBPublic: '192.0.2.10',
+  natBPublic: '11.0.2.10',
   hostA: '10.0.1.10',
   hostC: '10.0.1.11',
   hostB: '10.0.2.10'
@@ -29,6 +41,8 @@ export interface NatLab {
   exec: (host: keyof NatLab['ns']) => string[]
   /** Forget every NAT mapping (stale conntrack entries give false results). */
   flushConntrack: () => Promise<void>
+  /** Limits what the server sends (the relay's output) to `rateMbit`, as a relay is usually slower than a direct path. */
+  shapeServerLink: (rateMbit: number) => Promise<void>
   destroy: () => Promise<void>
 }
 
@@ -47,7 +61,7 @@ async function sysctl (ns: string, key: string, value: string): Promise<void> {
  *
  *   host-a 10.0.1.10 ┐                                   ┌ server 203.0.113.10
  *   host-c 10.0.1.11 ┴ br ─ nat-a 198.51.100.10 ─ inet ──┤
- *   host-b 10.0.2.10 ──── nat-b 192.0.2.10 ──────────────┘
+ *   host-b 10.0.2.10 ──── nat-b 11.0.2.10 ───────────────┘
  */
 export async function createNatLab (options: NatLabOptions): Promise<NatLab> {
   const id = randomBytes(2).toString('hex')
@@ -61,7 +75,9 @@ export async function createNatLab (options: NatLabOptions): Promise<NatLab> {
     hostC: `lab${id}-host-c`
   }
   const created: string[] = []
+  const upnpConfig = join(tmpdir(), `lab${id}-miniupnpd.conf`)
   const destroy = async (): Promise<void> => {
+    await rm(upnpConfig, { force: true })
     for (const name of created) {
       const { stdout } = await run('ip', ['netns', 'pids', name]).catch(() => ({ stdout: '' }))
       for (const pid of stdout.split(/\s+/).filter(Boolean)) {
@@ -72,6 +88,7 @@ export async function createNatLab (options: NatLabOptions): Promise<NatLab> {
   }
 
   let link = 0
+  let serverLink = ''
   /** A veth pair between two namespaces; returns the two interface names. */
   const connect = async (a: string, b: string): Promise<[string, string]> => {
     link++
@@ -98,13 +115,14 @@ export async function createNatLab (options: NatLabOptions): Promise<NatLab> {
     await ip('-n', ns.inet, 'route', 'add', 'unreachable', 'default')
 
     const [serverIf, inetServerIf] = await connect(ns.server, ns.inet)
+    serverLink = serverIf
     await ip('-n', ns.server, 'addr', 'add', `${LAB_ADDRESSES.server}/24`, 'dev', serverIf)
     await ip('-n', ns.inet, 'addr', 'add', '203.0.113.1/24', 'dev', inetServerIf)
     await ip('-n', ns.server, 'route', 'add', 'default', 'via', '203.0.113.1')
 
     const routers = [
       { nat: ns.natA, type: options.natA, wan: LAB_ADDRESSES.natAPublic, gateway: '198.51.100.1', lan: '10.0.1.1' },
-      { nat: ns.natB, type: options.natB, wan: LAB_ADDRESSES.natBPublic, gateway: '192.0.2.1', lan: '10.0.2.1' }
+      { nat: ns.natB, type: options.natB, wan: LAB_ADDRESSES.natBPublic, gateway: '11.0.2.1', lan: '10.0.2.1' }
     ]
     for (const router of routers) {
       const [wanIf, inetIf] = await connect(router.nat, ns.inet)
@@ -131,6 +149,7 @@ export async function createNatLab (options: NatLabOptions): Promise<NatLab> {
       await ip('-n', host, 'route', 'add', 'default', 'via', gateway)
       await ip('-n', nat, 'link', 'set', natIf, 'master', 'lan')
     }
+    if (options.upnpOnNatB === true) await startMiniupnpd(ns.natB, upnpConfig)
   } catch (err) {
     await destroy()
     throw err
@@ -141,6 +160,10 @@ export async function createNatLab (options: NatLabOptions): Promise<NatLab> {
     exec: host => ['ip', 'netns', 'exec', ns[host]],
     async flushConntrack (): Promise<void> {
       for (const nat of [ns.natA, ns.natB]) await run('ip', ['netns', 'exec', nat, 'conntrack', '-F']).catch(() => {})
+    },
+    async shapeServerLink (rateMbit: number): Promise<void> {
+      // tbf: this kernel has no netem (DESIGN.md); a queue of 100 ms keeps TCP's losses modest.
+      await run('ip', ['netns', 'exec', ns.server, 'tc', 'qdisc', 'replace', 'dev', serverLink, 'root', 'tbf', 'rate', `${rateMbit}mbit`, 'burst', '64kb', 'latency', '100ms'])
     },
     destroy
   }
@@ -160,6 +183,7 @@ table ip lab {
   chain forward {
     type filter hook forward priority 0; policy drop;
     ct state established,related accept
+    ct status dnat accept
     iifname "lan" oifname "wan" accept
   }
   chain input {
@@ -168,12 +192,82 @@ table ip lab {
   }
 }
 `
+  await applyRules(nat, rules)
+}
+
+async function applyRules (nat: string, rules: string): Promise<void> {
   const child = execFile('ip', ['netns', 'exec', nat, 'nft', '-f', '-'])
   child.stdin?.end(rules)
   await new Promise<void>((resolve, reject) => {
     child.on('exit', code => { code === 0 ? resolve() : reject(new Error(`nft failed in ${nat} (exit ${code})`)) })
     child.on('error', reject)
   })
+}
+
+/**
+ * miniupnpd as a home router runs it: mappings only for its LAN (secure_mode: a host
+ * may only map ports to itself), on the nftables backend, whose chains it expects in
+ * an `inet filter` table (Debian's nft_init.sh layout). Resolves once it serves HTTP.
+ */
+async function startMiniupnpd (nat: string, configPath: string): Promise<void> {
+  await applyRules(nat, `
+table inet filter {
+  chain forward {
+    type filter hook forward priority 0; policy accept;
+    jump miniupnpd
+  }
+  chain miniupnpd {
+  }
+  chain prerouting {
+    type nat hook prerouting priority -100; policy accept;
+    jump prerouting_miniupnpd
+  }
+  chain prerouting_miniupnpd {
+  }
+  chain postrouting {
+    type nat hook postrouting priority 100; policy accept;
+    jump postrouting_miniupnpd
+  }
+  chain postrouting_miniupnpd {
+  }
+}
+`)
+  await writeFile(configPath, [
+    'ext_ifname=wan',
+    'listening_ip=lan',
+    'port=5000',
+    'enable_upnp=yes',
+    'enable_natpmp=no',
+    'secure_mode=yes',
+    'system_uptime=yes',
+    `uuid=${randomBytes(16).toString('hex').replace(/(.{8})(.{4})(.{4})(.{4})(.{12})/, '$1-$2-$3-$4-$5')}`,
+    'allow 1024-65535 10.0.2.0/24 1024-65535',
+    'deny 0-65535 0.0.0.0/0 0-65535',
+    ''
+  ].join('\n'))
+  // -d: stay in the foreground (the lab kills every process in its namespaces on destroy).
+  const child = spawn('ip', ['netns', 'exec', nat, MINIUPNPD, '-d', '-f', configPath], { stdio: ['ignore', 'pipe', 'pipe'] })
+  await new Promise<void>((resolve, reject) => {
+    let output = ''
+    const timer = setTimeout(() => { reject(new Error(`miniupnpd did not start:\n${output}`)) }, 10_000)
+    const onData = (data: Buffer): void => {
+      output += data.toString()
+      if (output.includes('HTTP listening on port')) { clearTimeout(timer); resolve() }
+    }
+    child.stdout.on('data', onData)
+    child.stderr.on('data', onData)
+    child.on('exit', (code) => { clearTimeout(timer); reject(new Error(`miniupnpd exited (${code}):\n${output}`)) })
+  })
+}
+
+/** Why the UPnP part of the lab cannot run here, or undefined when it can. */
+export async function miniupnpdUnavailableReason (): Promise<string | undefined> {
+  try {
+    await run(MINIUPNPD, ['--version'])
+    return undefined
+  } catch {
+    return 'the UPnP lab needs miniupnpd (Debian package miniupnpd-nftables)'
+  }
 }
 
 /** Why the lab cannot run here, or undefined when it can. */
