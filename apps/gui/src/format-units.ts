@@ -29,9 +29,3 @@ export function formatEta (etaSeconds: number | null): string {
 export function formatTime (ms: number): string {
   return new Date(ms).toLocaleString(undefined, { dateStyle: 'medium', timeStyle: 'short' })
 }
-
-/** The last 8 characters of a PeerId: enough to tell two devices with one name apart. */
-export function shortFingerprint (peerId: string): string {
-  const tail = peerId.slice(-8)
-  return `${tail.slice(0, 4)} ${tail.slice(4)}`
-}

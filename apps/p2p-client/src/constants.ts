@@ -35,7 +35,7 @@ export const HISTORY_MAX_ENTRIES = 1000
 export const DAEMON_ENDPOINT_FILE_NAME = 'daemon.json'
 /** The app window's own browser profile, inside the data dir. */
 export const BROWSER_PROFILE_DIR_NAME = 'browser-profile'
-/** Dropped files wait here (inside the data dir) until sent, then are deleted. */
+/** Dropped files are staged here (inside the data dir) while they are sent, and kept while the send can be resumed. */
 export const UPLOADS_DIR_NAME = 'uploads'
 /** Finished transfers stay in the Transfers list for this long before only History shows them. */
 export const FINISHED_TRANSFER_KEEP_MS = 10 * 60_000
@@ -47,9 +47,27 @@ export const LOCAL_API_HOST = '127.0.0.1'
 export const LOCAL_API_TOKEN_BYTES = 32
 /** Longest a native file dialog may stay open before we give up on it. */
 export const FILE_DIALOG_TIMEOUT_MS = 30 * 60_000
-/** Devices marked "always accept" in the GUI, in the data dir. */
-export const TRUSTED_DEVICES_FILE_NAME = 'trusted-devices.json'
 /** A WebSocket client this far behind gets no more events (snapshots still go), so a stalled page costs little memory. */
 export const LOCAL_API_WS_MAX_BUFFERED_BYTES = 4 * 1024 * 1024
 /** Receivers' resume journals (one per unfinished transfer), inside the data dir. */
 export const TRANSFER_STATE_DIR_NAME = 'transfers'
+/** The daemon's unfinished sends (for Resume after a restart), inside the data dir. */
+export const OUTGOING_TRANSFERS_FILE_NAME = 'outgoing-transfers.json'
+/** The daemon retries an interrupted send this long without progress: rides out a peer switched off overnight. */
+export const DAEMON_SEND_RETRY_FOR_MS = 24 * 60 * 60_000
+/** Resume journals untouched this long belong to transfers nobody will finish (a sender that gave up): pruned at daemon start. */
+export const STALE_JOURNAL_MAX_AGE_MS = 14 * 24 * 60 * 60_000
+/** A request from the CLI to the running daemon: its API answers at once, so longer means it hangs (then the CLI works alone). */
+export const DAEMON_REQUEST_TIMEOUT_MS = 10_000
+/** How often the CLI asks the daemon again for a receiver that is not online yet (send --wait). */
+export const DAEMON_PEER_POLL_MS = 500
+/** Offers one unknown device may make back to back before it must wait: a few separate sends, not a prompt flood. */
+export const OFFER_BURST_PER_PEER = 8
+/** ...then it earns one more offer this often. */
+export const OFFER_INTERVAL_PER_PEER_MS = 6_000
+/** Offers from all unknown devices together back to back: PeerIds are free to make, so one attacker can be many peers. */
+export const OFFER_BURST_OVERALL = 30
+/** ...then one more this often. */
+export const OFFER_INTERVAL_OVERALL_MS = 1_000
+/** Devices whose offer counts are remembered; beyond it, those with a full allowance again are forgotten first. */
+export const MAX_RATE_LIMITED_PEERS = 4096

@@ -2,33 +2,27 @@ import { after, before, describe, test } from 'node:test'
 import assert from 'node:assert/strict'
 import { appendFile, mkdir, readdir, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
-import { startSignalServer, type JsonProcess } from './support/json-process.ts'
 import { createFaultRig } from './support/fault-harness.ts'
-import { hashFile, makeTempDir, writeRandomFile } from './support/test-files.ts'
+import { openTestBed, type TestBed } from './support/test-bed.ts'
+import { hashFile, writeRandomFile } from './support/test-files.ts'
 
 const MIB = 1024 * 1024
 
 describe('faults on the way: a cut link, a changing source, a full disk, many files', () => {
-  let server: JsonProcess
-  let serverUrl: string
-  let work: { path: string, cleanup: () => Promise<void> }
+  let bed: TestBed
 
   before(async () => {
-    work = await makeTempDir('fault')
-    const started = await startSignalServer()
-    server = started.process
-    serverUrl = started.url
+    bed = await openTestBed('fault')
   })
 
   after(async () => {
-    await server?.stop()
-    await work?.cleanup()
+    await bed?.close()
   })
 
   test('a link cut silently mid-transfer is noticed by both sides within 10 s, and the transfer continues by itself once restored', async () => {
-    const rig = await createFaultRig(work.path, 'cut', serverUrl)
+    const rig = await createFaultRig(bed.path, 'cut', bed.serverUrl)
     try {
-      const source = join(work.path, 'cut.bin')
+      const source = join(bed.path, 'cut.bin')
       await writeRandomFile(source, 256 * MIB)
       const receiver = await rig.startReceiver()
       const sender = rig.startSender([source], ['--retry-for', '120'])
@@ -56,9 +50,9 @@ describe('faults on the way: a cut link, a changing source, a full disk, many fi
   })
 
   test('a source file modified mid-transfer stops the sender with TRANSFER_SOURCE_CHANGED; nothing half-done is kept', async () => {
-    const rig = await createFaultRig(work.path, 'changed', serverUrl)
+    const rig = await createFaultRig(bed.path, 'changed', bed.serverUrl)
     try {
-      const source = join(work.path, 'growing.log')
+      const source = join(bed.path, 'growing.log')
       await writeRandomFile(source, 256 * MIB)
       const receiver = await rig.startReceiver()
       const sender = rig.startSender([source])
@@ -75,9 +69,9 @@ describe('faults on the way: a cut link, a changing source, a full disk, many fi
   })
 
   test('not enough free space (an injected probe): declined before any byte is written', async () => {
-    const rig = await createFaultRig(work.path, 'full', serverUrl)
+    const rig = await createFaultRig(bed.path, 'full', bed.serverUrl)
     try {
-      const source = join(work.path, 'too-big.bin')
+      const source = join(bed.path, 'too-big.bin')
       await writeRandomFile(source, 4 * MIB)
       await rig.startReceiver({ P2PFT_FREE_BYTES: String(1 * MIB) })
       const sender = rig.startSender([source])
@@ -94,9 +88,9 @@ describe('faults on the way: a cut link, a changing source, a full disk, many fi
   })
 
   test('10,000 files of 1 KiB arrive, and the time is reported', async () => {
-    const rig = await createFaultRig(work.path, 'many', serverUrl)
+    const rig = await createFaultRig(bed.path, 'many', bed.serverUrl)
     try {
-      const folder = join(work.path, 'many')
+      const folder = join(bed.path, 'many')
       await mkdir(folder)
       for (let start = 0; start < 10_000; start += 500) {
         await Promise.all(Array.from({ length: 500 }, async (_, i) => { await writeFile(join(folder, `file-${start + i}.txt`), Buffer.alloc(1024, (start + i) % 251)) }))

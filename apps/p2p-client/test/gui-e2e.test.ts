@@ -1,58 +1,26 @@
 import { after, before, describe, test } from 'node:test'
 import assert from 'node:assert/strict'
-import { spawnSync } from 'node:child_process'
-import { existsSync } from 'node:fs'
 import { mkdir, readdir } from 'node:fs/promises'
 import { join } from 'node:path'
-import { fileURLToPath } from 'node:url'
-import { chromium, type Browser, type Page } from 'playwright-core'
-import { LOOPBACK_CLIENT_ENV, P2P_CLIENT_BIN, spawnJsonProcess, startSignalServer, type JsonProcess } from './support/json-process.ts'
-import { hashFile, makeTempDir, writeRandomFile } from './support/test-files.ts'
+import type { Browser, Page } from 'playwright-core'
+import { startDaemon, type Daemon } from './support/daemon-fixture.ts'
+import { ensureGuiBuilt, launchChromium, openPage, SCREENSHOTS_DIR, SKIP_WITHOUT_CHROMIUM } from './support/gui-fixture.ts'
+import { openTestBed, type TestBed } from './support/test-bed.ts'
+import { hashFile, writeRandomFile } from './support/test-files.ts'
 
 const MIB = 1024 * 1024
-const CHROMIUM = '/usr/bin/chromium'
-const GUI_DIR = fileURLToPath(new URL('../../gui/', import.meta.url))
-const SCREENSHOTS = fileURLToPath(new URL('../../../test-output/screenshots/', import.meta.url))
-/** Headless flags from DESIGN.md: no background traffic on a closed network. */
-const CHROMIUM_ARGS = ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync']
 
-interface Daemon { process: JsonProcess, url: string, downloads: string, dataDir: string }
-
-/** Builds the GUI when a plain `node --test` runs before `npm run build -w @p2pft/gui`. */
-function ensureGuiBuilt (): void {
-  if (existsSync(join(GUI_DIR, 'dist', 'www', 'index.html'))) return
-  const vite = fileURLToPath(new URL('../../../node_modules/vite/bin/vite.js', import.meta.url))
-  const built = spawnSync(process.execPath, [vite, 'build'], { cwd: GUI_DIR, stdio: 'inherit' })
-  assert.equal(built.status, 0, 'the GUI builds')
-}
-
-describe('the GUI: two real daemons, a real signal server, headless Chromium', { skip: existsSync(CHROMIUM) ? false : `${CHROMIUM} is not installed` }, () => {
-  let server: JsonProcess
-  let work: { path: string, cleanup: () => Promise<void> }
+describe('the GUI: two real daemons, a real signal server, headless Chromium', { skip: SKIP_WITHOUT_CHROMIUM }, () => {
+  let bed: TestBed
   let browser: Browser
   let alice: Daemon
   let bob: Daemon
   let pageA: Page
   let pageB: Page
-  const running: JsonProcess[] = []
-
-  const startDaemon = async (name: string, serverUrl: string): Promise<Daemon> => {
-    const dataDir = join(work.path, `${name}-data`)
-    const downloads = join(work.path, `${name}-downloads`)
-    const child = spawnJsonProcess(P2P_CLIENT_BIN, {
-      args: ['daemon', '--no-gui', '--json', '--name', name, '--server', serverUrl, '--data-dir', dataDir, '--download-dir', downloads],
-      // No DISPLAY: the page must offer its own file input (the dialog has its own test).
-      env: { ...LOOPBACK_CLIENT_ENV, DISPLAY: '', WAYLAND_DISPLAY: '' }
-    })
-    running.push(child)
-    const gui = await child.waitFor(e => e.event === 'gui')
-    await child.waitFor(e => e.event === 'listening')
-    return { process: child, url: String(gui.url), downloads, dataDir }
-  }
 
   const screenshot = async (page: Page, name: string): Promise<void> => {
     // Transitions finished, so a bar at 100% is drawn full.
-    await page.screenshot({ path: join(SCREENSHOTS, `${name}.png`), fullPage: true, animations: 'disabled' })
+    await page.screenshot({ path: join(SCREENSHOTS_DIR, `${name}.png`), fullPage: true, animations: 'disabled' })
   }
 
   const openScreen = async (page: Page, label: string): Promise<void> => {
@@ -61,22 +29,19 @@ describe('the GUI: two real daemons, a real signal server, headless Chromium', {
 
   before(async () => {
     ensureGuiBuilt()
-    await mkdir(SCREENSHOTS, { recursive: true })
-    work = await makeTempDir('gui')
-    const started = await startSignalServer()
-    server = started.process
-    ;[alice, bob] = await Promise.all([startDaemon('Alice', started.url), startDaemon('Bob', started.url)])
-    browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: CHROMIUM_ARGS })
-    pageA = await (await browser.newContext({ viewport: { width: 1100, height: 720 } })).newPage()
-    pageB = await (await browser.newContext({ viewport: { width: 1100, height: 720 } })).newPage()
+    await mkdir(SCREENSHOTS_DIR, { recursive: true })
+    bed = await openTestBed('gui')
+    // No DISPLAY (startDaemon's default): the page must offer its own file input (the dialog has its own test).
+    ;[alice, bob] = await Promise.all([startDaemon(bed, { name: 'Alice' }), startDaemon(bed, { name: 'Bob' })])
+    browser = await launchChromium()
+    pageA = await openPage(browser, { width: 1100, height: 720 })
+    pageB = await openPage(browser, { width: 1100, height: 720 })
     await Promise.all([pageA.goto(alice.url), pageB.goto(bob.url)])
   })
 
   after(async () => {
     await browser?.close()
-    await Promise.all(running.map(async child => await child.stop()))
-    await server?.stop()
-    await work?.cleanup()
+    await bed?.close()
   })
 
   test('the daemon prints the full URL with its token, on 127.0.0.1', () => {
@@ -90,7 +55,7 @@ describe('the GUI: two real daemons, a real signal server, headless Chromium', {
   })
 
   test('a 20 MiB file chosen in A\'s file input arrives byte-identical after B accepts, with progress and history on both sides', async () => {
-    const source = join(work.path, 'report.bin')
+    const source = join(bed.path, 'report.bin')
     await writeRandomFile(source, 20 * MIB)
     await pageA.getByLabel('Choose files to send to Bob').setInputFiles(source)
 
@@ -131,7 +96,7 @@ describe('the GUI: two real daemons, a real signal server, headless Chromium', {
   })
 
   test('a declined offer tells A in plain words, and nothing is saved on B', async () => {
-    const source = join(work.path, 'unwanted.txt')
+    const source = join(bed.path, 'unwanted.txt')
     await writeRandomFile(source, 64 * 1024)
     await openScreen(pageA, 'Devices')
     await pageA.getByLabel('Choose files to send to Bob').setInputFiles(source)

@@ -2,9 +2,9 @@ import { after, before, describe, test } from 'node:test'
 import assert from 'node:assert/strict'
 import { open, readdir } from 'node:fs/promises'
 import { join } from 'node:path'
-import { startSignalServer, type JsonProcess } from './support/json-process.ts'
 import { createFaultRig, median } from './support/fault-harness.ts'
-import { hashFile, makeTempDir, writeRandomFile } from './support/test-files.ts'
+import { openTestBed, type TestBed } from './support/test-bed.ts'
+import { hashFile, writeRandomFile } from './support/test-files.ts'
 
 const MIB = 1024 * 1024
 const FILE_BYTES = 256 * MIB
@@ -17,19 +17,14 @@ function randomKillPoint (): number {
 }
 
 describe('kill -9 in the middle of a 256 MiB transfer, then restart: it completes from where it stopped', () => {
-  let server: JsonProcess
-  let serverUrl: string
-  let work: { path: string, cleanup: () => Promise<void> }
+  let bed: TestBed
   let source: string
   let sourceHash: string
   const figures: Array<{ fault: string, killedAtBytes: number, resentBytes: number, completed: boolean, corrupt: boolean }> = []
 
   before(async () => {
-    work = await makeTempDir('resume-kill')
-    const started = await startSignalServer()
-    server = started.process
-    serverUrl = started.url
-    source = join(work.path, 'big.bin')
+    bed = await openTestBed('resume-kill')
+    source = join(bed.path, 'big.bin')
     await writeRandomFile(source, FILE_BYTES)
     sourceHash = await hashFile(source)
   })
@@ -39,13 +34,12 @@ describe('kill -9 in the middle of a 256 MiB transfer, then restart: it complete
       const runs = figures.filter(f => f.fault === fault)
       process.stdout.write(`# ${fault}: runs ${runs.length}, completed ${runs.filter(r => r.completed).length}, corrupt ${runs.filter(r => r.corrupt).length}, re-sent bytes median ${median(runs.map(r => r.resentBytes))} (${runs.map(r => r.resentBytes).join(', ')})\n`)
     }
-    await server?.stop()
-    await work?.cleanup()
+    await bed?.close()
   })
 
   for (let run = 1; run <= RUNS; run++) {
     test(`receiver killed at a random point (run ${run}): completes byte-identical, re-sending under 5%`, async () => {
-      const rig = await createFaultRig(work.path, `rk${run}`, serverUrl)
+      const rig = await createFaultRig(bed.path, `rk${run}`, bed.serverUrl)
       try {
         let receiver = await rig.startReceiver()
         const sender = rig.startSender([source], ['--retry-for', '60'])
@@ -75,7 +69,7 @@ describe('kill -9 in the middle of a 256 MiB transfer, then restart: it complete
 
   for (let run = 1; run <= RUNS; run++) {
     test(`sender killed at a random point (run ${run}), the same send run again: completes byte-identical, re-sending under 5%`, async () => {
-      const rig = await createFaultRig(work.path, `sk${run}`, serverUrl)
+      const rig = await createFaultRig(bed.path, `sk${run}`, bed.serverUrl)
       try {
         const receiver = await rig.startReceiver()
         const first = rig.startSender([source])
@@ -103,7 +97,7 @@ describe('kill -9 in the middle of a 256 MiB transfer, then restart: it complete
   }
 
   test('a byte flipped in the .part while the receiver is stopped is detected on resume and fetched again', async () => {
-    const rig = await createFaultRig(work.path, 'flip', serverUrl)
+    const rig = await createFaultRig(bed.path, 'flip', bed.serverUrl)
     try {
       let receiver = await rig.startReceiver()
       const sender = rig.startSender([source], ['--retry-for', '60'])

@@ -2,50 +2,37 @@ import { after, before, describe, test } from 'node:test'
 import assert from 'node:assert/strict'
 import { readdir } from 'node:fs/promises'
 import { join } from 'node:path'
-import { LOOPBACK_CLIENT_ENV, P2P_CLIENT_BIN, spawnJsonProcess, startSignalServer, type JsonProcess } from './support/json-process.ts'
-import { describeTree, makeTempDir, writeNestedFolder, writeRandomFile } from './support/test-files.ts'
+import type { JsonProcess } from './support/json-process.ts'
+import { openTestBed, spawnClient, type TestBed } from './support/test-bed.ts'
+import { describeTree, writeNestedFolder, writeRandomFile } from './support/test-files.ts'
 
 const MIB = 1024 * 1024
 
 describe('two clients and a real signal server on 127.0.0.1', () => {
-  let server: JsonProcess
-  let serverUrl: string
-  let work: { path: string, cleanup: () => Promise<void> }
-  const running: JsonProcess[] = []
-
-  const client = (args: string[], env: NodeJS.ProcessEnv = {}): JsonProcess => {
-    const child = spawnJsonProcess(P2P_CLIENT_BIN, { args: [...args, '--json', '--server', serverUrl], env: { ...LOOPBACK_CLIENT_ENV, ...env } })
-    running.push(child)
-    return child
-  }
+  let bed: TestBed
 
   const startReceiver = async (name: string, extra: string[] = []): Promise<{ process: JsonProcess, downloads: string, peerId: string }> => {
-    const downloads = join(work.path, `${name}-downloads`)
-    const receiver = client(['receive', '--name', name, '--data-dir', join(work.path, `${name}-data`), '--dir', downloads, ...extra])
+    const downloads = join(bed.path, `${name}-downloads`)
+    const receiver = spawnClient(bed, ['receive', '--name', name, '--data-dir', join(bed.path, `${name}-data`), '--dir', downloads, ...extra])
     const listening = await receiver.waitFor(e => e.event === 'listening')
     return { process: receiver, downloads, peerId: String(listening.peerId) }
   }
 
   before(async () => {
-    work = await makeTempDir('e2e')
-    const started = await startSignalServer()
-    server = started.process
-    serverUrl = started.url
+    bed = await openTestBed('e2e')
   })
 
   after(async () => {
-    await Promise.all(running.map(async child => await child.stop('SIGKILL')))
-    await server?.stop()
-    await work?.cleanup()
+    await bed?.close('SIGKILL')
   })
 
   test('sends a 64 MiB file and a nested folder that arrive byte-identical, with progress on both sides', async () => {
-    const source = join(work.path, 'alice-files')
+    const source = join(bed.path, 'alice-files')
     await writeNestedFolder(join(source, 'folder'))
     await writeRandomFile(join(source, 'big.bin'), 64 * MIB)
     const bob = await startReceiver('Bob', ['--yes', '--once'])
 
-    const alice = client(['send', '--to', 'Bob', '--data-dir', join(work.path, 'alice-data'), join(source, 'big.bin'), join(source, 'folder')])
+    const alice = spawnClient(bed, ['send', '--to', 'Bob', '--data-dir', join(bed.path, 'alice-data'), join(source, 'big.bin'), join(source, 'folder')])
     assert.equal(await alice.exited, 0, alice.stderr())
     assert.equal(await bob.process.exited, 0, bob.process.stderr())
 
@@ -70,11 +57,11 @@ describe('two clients and a real signal server on 127.0.0.1', () => {
 
   test('peers shows a receiver, and stops showing it within 15 s of its exit', async () => {
     const carol = await startReceiver('Carol')
-    const peers = client(['peers', '--data-dir', join(work.path, 'observer-data')])
+    const peers = spawnClient(bed, ['peers', '--data-dir', join(bed.path, 'observer-data')])
     assert.equal(await peers.exited, 0, peers.stderr())
     assert.ok(peers.events.some(e => e.event === 'peer-online' && e.name === 'Carol' && e.peerId === carol.peerId))
 
-    const watcher = client(['peers', '--watch', '--data-dir', join(work.path, 'watcher-data')])
+    const watcher = spawnClient(bed, ['peers', '--watch', '--data-dir', join(bed.path, 'watcher-data')])
     await watcher.waitFor(e => e.event === 'peer-online' && e.peerId === carol.peerId)
     const killedAt = Date.now()
     carol.process.child.kill('SIGKILL')
@@ -82,7 +69,7 @@ describe('two clients and a real signal server on 127.0.0.1', () => {
     assert.ok(Date.now() - killedAt < 15_000, 'gone within 15 s')
     await watcher.stop()
 
-    const after = client(['peers', '--data-dir', join(work.path, 'observer-data')])
+    const after = spawnClient(bed, ['peers', '--data-dir', join(bed.path, 'observer-data')])
     assert.equal(await after.exited, 0)
     assert.ok(!after.events.some(e => e.event === 'peer-online' && e.peerId === carol.peerId))
   })
@@ -90,9 +77,9 @@ describe('two clients and a real signal server on 127.0.0.1', () => {
   test('a declined offer makes send exit non-zero with a clear message and leaves nothing on the receiver', async () => {
     // Without --yes and without a terminal, the receiver declines with a reason.
     const dave = await startReceiver('Dave')
-    const source = join(work.path, 'declined.bin')
+    const source = join(bed.path, 'declined.bin')
     await writeRandomFile(source, 1 * MIB)
-    const alice = client(['send', '--to', 'Dave', '--data-dir', join(work.path, 'alice-data'), source])
+    const alice = spawnClient(bed, ['send', '--to', 'Dave', '--data-dir', join(bed.path, 'alice-data'), source])
     assert.equal(await alice.exited, 1)
     const declined = alice.events.find(e => e.event === 'declined')
     assert.equal(declined?.code, 'TRANSFER_DECLINED')
@@ -104,22 +91,22 @@ describe('two clients and a real signal server on 127.0.0.1', () => {
   test('with direct dialing disabled, 64 MiB crosses the relay intact', async () => {
     const erin = await startReceiver('Erin', ['--yes', '--once'])
     // The receiver announces its relay address once its reservation is made.
-    const source = join(work.path, 'relayed.bin')
+    const source = join(bed.path, 'relayed.bin')
     await writeRandomFile(source, 64 * MIB)
-    const alice = client(['send', '--to', 'Erin', '--data-dir', join(work.path, 'alice-data'), source], { P2PFT_RELAY_ONLY: '1' })
+    const alice = spawnClient(bed, ['send', '--to', 'Erin', '--data-dir', join(bed.path, 'alice-data'), source], { P2PFT_RELAY_ONLY: '1' })
     assert.equal(await alice.exited, 0, alice.stderr())
     assert.equal(await erin.process.exited, 0)
     const connection = alice.events.find(e => e.event === 'connection')
     assert.equal(connection?.type, 'relayed')
-    const sent = await describeTree(join(work.path))
+    const sent = await describeTree(join(bed.path))
     const received = await describeTree(erin.downloads)
     assert.equal(received.get('relayed.bin'), sent.get('relayed.bin'))
   })
 
   test('send to a device that never comes online fails with a clear reason', async () => {
-    const source = join(work.path, 'nobody.bin')
+    const source = join(bed.path, 'nobody.bin')
     await writeRandomFile(source, 1024)
-    const alice = client(['send', '--to', 'Nobody', '--wait', '1', '--data-dir', join(work.path, 'alice-data'), source])
+    const alice = spawnClient(bed, ['send', '--to', 'Nobody', '--wait', '1', '--data-dir', join(bed.path, 'alice-data'), source])
     assert.equal(await alice.exited, 1)
     assert.ok(alice.events.some(e => e.event === 'error' && e.code === 'TRANSFER_PEER_NOT_FOUND'))
   })

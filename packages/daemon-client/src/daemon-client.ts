@@ -1,6 +1,6 @@
 import {
   AppError, DaemonEvent, HistoryResponse, LOCAL_API_EVENTS_PATH, LOCAL_API_PREFIX, LOCAL_API_TOKEN_PARAM, OkResponse,
-  OpenFilesResponse, PickFolderResponse, SendResponse, SettingsView, StateResponse, ApiErrorBody,
+  OpenFilesResponse, PickFolderResponse, SendResponse, SettingsView, StateResponse, ApiErrorBody, DeviceView, PairingView,
   createSchemaDecoder, isErrorCode, type SchemaDecoder, type SettingsUpdateRequest, type UploadFile
 } from '@p2pft/protocol'
 import type { TSchema, Static } from 'typebox'
@@ -36,9 +36,12 @@ export interface EventHandlers {
 export interface DaemonClient {
   state: () => Promise<StateResponse>
   send: (to: string, paths: string[]) => Promise<SendResponse>
-  /** Streams files to the daemon, which sends them on once they have arrived. */
+  /** Streams files to the daemon, which sends them on while they arrive; resolves once every byte is there. */
   upload: (to: string, items: UploadItem[], signal?: AbortSignal) => Promise<SendResponse>
+  /** Cancels a transfer in any state (a stopped send is forgotten). */
   cancel: (id: string) => Promise<void>
+  /** Continues a stopped send where it stopped. */
+  resume: (id: string) => Promise<void>
   acceptOffer: (id: string, alwaysAccept?: boolean) => Promise<void>
   declineOffer: (id: string) => Promise<void>
   history: () => Promise<HistoryResponse>
@@ -50,6 +53,14 @@ export interface DaemonClient {
   /** Shows the system's folder dialog; null when cancelled. */
   pickFolderDialog: () => Promise<string | null>
   events: (handlers: EventHandlers) => EventSubscription
+  /** "Pair a device": the code to type on the other device; the state's `pairing` tells how it ends. */
+  startPairing: () => Promise<PairingView>
+  /** "Enter code": resolves with the paired device once both agreed on the code. */
+  joinPairing: (code: string) => Promise<DeviceView>
+  cancelPairing: () => Promise<void>
+  unpairDevice: (peerId: string) => Promise<void>
+  blockDevice: (peerId: string) => Promise<void>
+  unblockDevice: (peerId: string) => Promise<void>
 }
 
 const decoders = {
@@ -61,7 +72,9 @@ const decoders = {
   files: createSchemaDecoder(OpenFilesResponse, 'PROTOCOL_INVALID_MESSAGE', 'dialog answer'),
   folder: createSchemaDecoder(PickFolderResponse, 'PROTOCOL_INVALID_MESSAGE', 'dialog answer'),
   error: createSchemaDecoder(ApiErrorBody, 'PROTOCOL_INVALID_MESSAGE', 'error answer'),
-  event: createSchemaDecoder(DaemonEvent, 'PROTOCOL_INVALID_MESSAGE', 'daemon event')
+  event: createSchemaDecoder(DaemonEvent, 'PROTOCOL_INVALID_MESSAGE', 'daemon event'),
+  pairing: createSchemaDecoder(PairingView, 'PROTOCOL_INVALID_MESSAGE', 'pairing answer'),
+  device: createSchemaDecoder(DeviceView, 'PROTOCOL_INVALID_MESSAGE', 'device answer')
 }
 
 export function createDaemonClient (options: DaemonClientOptions): DaemonClient {
@@ -100,6 +113,7 @@ export function createDaemonClient (options: DaemonClientOptions): DaemonClient 
       return await request('POST', `/transfers/upload?to=${encodeURIComponent(to)}`, decoders.send, { body, contentType: 'application/octet-stream', signal })
     },
     async cancel (id): Promise<void> { await request('POST', `/transfers/${encodeURIComponent(id)}/cancel`, decoders.ok) },
+    async resume (id): Promise<void> { await request('POST', `/transfers/${encodeURIComponent(id)}/resume`, decoders.ok) },
     async acceptOffer (id, alwaysAccept = false): Promise<void> {
       await request('POST', `/offers/${encodeURIComponent(id)}/accept`, decoders.ok, { json: { alwaysAccept } })
     },
@@ -110,6 +124,12 @@ export function createDaemonClient (options: DaemonClientOptions): DaemonClient 
     updateSettings: async update => await request('PUT', '/settings', decoders.settings, { json: update }),
     openFilesDialog: async () => (await request('POST', '/dialog/open-files', decoders.files)).paths,
     pickFolderDialog: async () => (await request('POST', '/dialog/pick-folder', decoders.folder)).path,
+    startPairing: async () => await request('POST', '/pairing', decoders.pairing),
+    joinPairing: async code => await request('POST', '/pairing/join', decoders.device, { json: { code } }),
+    async cancelPairing (): Promise<void> { await request('DELETE', '/pairing', decoders.ok) },
+    async unpairDevice (peerId): Promise<void> { await request('POST', `/devices/${encodeURIComponent(peerId)}/unpair`, decoders.ok) },
+    async blockDevice (peerId): Promise<void> { await request('POST', `/devices/${encodeURIComponent(peerId)}/block`, decoders.ok) },
+    async unblockDevice (peerId): Promise<void> { await request('POST', `/devices/${encodeURIComponent(peerId)}/unblock`, decoders.ok) },
     events (handlers): EventSubscription {
       const url = new URL(`${base}${LOCAL_API_EVENTS_PATH}`)
       url.protocol = url.protocol === 'https:' ? 'wss:' : 'ws:'

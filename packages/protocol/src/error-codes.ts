@@ -47,7 +47,18 @@ export const ERROR_CODES = [
   'API_INVALID_REQUEST',
   'API_NOT_FOUND',
   'API_DIALOG_UNAVAILABLE',
-  'API_UPLOAD_FAILED'
+  'API_UPLOAD_FAILED',
+  // Appended later (codes are never reordered).
+  'TRANSFER_INTERRUPTED',
+  // Pairing two devices with a short code, and the device trust list.
+  'PAIRING_CODE_INVALID',
+  'PAIRING_CODE_UNKNOWN',
+  'PAIRING_CODE_MISMATCH',
+  'PAIRING_PEER_LEFT',
+  'PAIRING_TIMEOUT',
+  'TRUST_DEVICE_NOT_FOUND',
+  // Offers from unknown devices beyond the receiver's rate limit.
+  'TRANSFER_RATE_LIMITED'
 ] as const
 
 export type ErrorCode = typeof ERROR_CODES[number]

@@ -1,5 +1,5 @@
 import Type, { type Static } from 'typebox'
-import { ClientEvent } from './client-events.ts'
+import { ClientEvent, ConnectionRoute } from './client-events.ts'
 import { DisplayName, ErrorCodeText, ErrorMessageText, PeerIdText, RoomName } from './common-schemas.ts'
 import { MAX_FILES } from './constants.ts'
 import { PeerVisibility } from './signal-messages.ts'
@@ -52,7 +52,13 @@ export const PeerView = Type.Object({
   /** How it was found: mDNS on this LAN, the same public network, or a shared room. */
   via: Type.Array(Type.Union([PeerVisibility, Type.Literal('lan')])),
   /** How we are connected right now, if we are. */
-  connection: Type.Union([Type.Literal('direct'), Type.Literal('relayed'), Type.Null()])
+  connection: Type.Union([Type.Literal('direct'), Type.Literal('relayed'), Type.Null()]),
+  /** How the direct connection got through (absent when relayed or not connected). */
+  connectionRoute: Type.Optional(ConnectionRoute),
+  /** Words derived from the PeerId, to compare out loud (docs/protocol.md, "Fingerprints"). */
+  fingerprint: Type.String(),
+  /** Paired with this device (a short code was exchanged once). */
+  paired: Type.Boolean()
 })
 export type PeerView = Static<typeof PeerView>
 
@@ -61,6 +67,7 @@ export const TransferStatus = Type.Union([
   Type.Literal('connecting'),
   Type.Literal('waiting'), // the offer is out, the receiver has not answered
   Type.Literal('transferring'),
+  Type.Literal('paused'), // the connection was lost; retrying with backoff, resumes where it stopped
   Type.Literal('completed'),
   Type.Literal('declined'),
   Type.Literal('cancelled'),
@@ -83,10 +90,14 @@ export const TransferView = Type.Object({
   bytesPerSecond: Type.Number(),
   etaSeconds: Type.Union([Type.Number(), Type.Null()]),
   connection: Type.Optional(Type.Union([Type.Literal('direct'), Type.Literal('relayed')])),
+  /** How the direct connection got through, as in the `connection` event. */
+  connectionRoute: Type.Optional(ConnectionRoute),
   error: Type.Optional(ErrorView),
   startedAtMs: Type.Number(),
   finishedAtMs: Type.Optional(Type.Number()),
-  savedTo: Type.Optional(Type.String())
+  savedTo: Type.Optional(Type.String()),
+  /** A send that stopped (failed, or the daemon restarted) and can continue where it stopped: POST /v1/transfers/:id/resume. */
+  resumable: Type.Optional(Type.Boolean())
 })
 export type TransferView = Static<typeof TransferView>
 
@@ -97,12 +108,16 @@ export const PendingOfferView = Type.Object({
   files: Type.Array(ManifestEntry),
   fileCount: Type.Integer(),
   totalBytes: Type.Integer(),
-  receivedAtMs: Type.Number()
+  receivedAtMs: Type.Number(),
+  /** The sender's fingerprint: noise authenticated its PeerId, so these words name the device the files come from. */
+  fingerprint: Type.Optional(Type.String()),
+  paired: Type.Optional(Type.Boolean())
 })
 export type PendingOfferView = Static<typeof PendingOfferView>
 
 export const AutoAcceptPolicy = Type.Union([
   Type.Literal('ask'), // ask every time, except devices marked "always accept"
+  Type.Literal('paired'), // accept from paired devices (and "always accept" ones), ask the rest
   Type.Literal('all') // accept from everyone (trusted networks only)
 ])
 export type AutoAcceptPolicy = Static<typeof AutoAcceptPolicy>
@@ -114,7 +129,9 @@ export const SettingsView = Type.Object({
   downloadDir: Type.String(),
   autoAccept: AutoAcceptPolicy,
   /** Devices whose offers are accepted without asking. */
-  trustedPeers: Type.Array(PeerRefView)
+  trustedPeers: Type.Array(PeerRefView),
+  /** A cancelled receive keeps its partial data (`.part` and journal) to resume later. */
+  keepPartial: Type.Optional(Type.Boolean())
 })
 export type SettingsView = Static<typeof SettingsView>
 
@@ -125,13 +142,49 @@ export const SettingsUpdateRequest = Type.Object({
   room: Type.Optional(Type.Union([RoomName, Type.Null()])),
   downloadDir: Type.Optional(LocalPath),
   autoAccept: Type.Optional(AutoAcceptPolicy),
-  trustedPeers: Type.Optional(Type.Array(PeerIdText, { maxItems: 1000 }))
+  trustedPeers: Type.Optional(Type.Array(PeerIdText, { maxItems: 1000 })),
+  keepPartial: Type.Optional(Type.Boolean())
 }, { additionalProperties: false })
 export type SettingsUpdateRequest = Static<typeof SettingsUpdateRequest>
+
+/** A device in this device's trust store: paired, marked "always accept", or blocked. */
+export const DeviceView = Type.Object({
+  peerId: PeerIdText,
+  name: Type.String(),
+  fingerprint: Type.String(),
+  paired: Type.Boolean(),
+  pairedAtMs: Type.Optional(Type.Number()),
+  autoAccept: Type.Boolean(),
+  blocked: Type.Boolean(),
+  online: Type.Boolean()
+})
+export type DeviceView = Static<typeof DeviceView>
+
+/** The pairing this daemon is running, if any ("Pair a device" / "Enter code"). */
+export const PairingView = Type.Object({
+  status: Type.Union([Type.Literal('waiting'), Type.Literal('joining'), Type.Literal('paired'), Type.Literal('failed')]),
+  /** While waiting: the code to type on the other device (never logged). */
+  code: Type.Optional(Type.String()),
+  expiresAtMs: Type.Optional(Type.Number()),
+  /** Once paired: the other device. */
+  device: Type.Optional(DeviceView),
+  error: Type.Optional(ErrorView)
+})
+export type PairingView = Static<typeof PairingView>
+
+/** POST /v1/pairing/join: the code the other device shows. */
+export const PairingJoinRequest = Type.Object({ code: Type.String({ minLength: 1, maxLength: 64 }) }, { additionalProperties: false })
+export type PairingJoinRequest = Static<typeof PairingJoinRequest>
+
+export const PeerIdParams = Type.Object({ peerId: PeerIdText })
+export type PeerIdParams = Static<typeof PeerIdParams>
 
 export const StateResponse = Type.Object({
   self: SelfView,
   peers: Type.Array(PeerView),
+  /** Paired, auto-accepted and blocked devices, online or not. */
+  devices: Type.Array(DeviceView),
+  pairing: Type.Union([PairingView, Type.Null()]),
   transfers: Type.Array(TransferView),
   offers: Type.Array(PendingOfferView),
   settings: SettingsView,

@@ -1,14 +1,15 @@
 import { useRef, useState, type DragEvent, type ReactNode } from 'react'
 import type { PeerView } from '@p2pft/protocol'
 import { collectDroppedFiles, filesFromInput } from '../dropped-files.ts'
-import { shortFingerprint } from '../format-units.ts'
+import { connectionLabel } from '../connection-label.ts'
 import { Avatar } from './avatar.tsx'
 import type { UploadItem } from '@p2pft/daemon-client'
 
 const VIA_LABELS: Record<PeerView['via'][number], string> = {
   lan: 'This LAN',
   network: 'Same network',
-  room: 'Room'
+  room: 'Room',
+  paired: 'Paired'
 }
 
 export interface DeviceCardProps {
@@ -18,10 +19,13 @@ export interface DeviceCardProps {
   onPickWithDialog: (peer: PeerView) => void
   /** Files dropped or chosen in the page. */
   onUpload: (peer: PeerView, items: UploadItem[]) => void
+  onUnpair: (peer: PeerView) => void
+  /** Hides the device and drops its offers silently. */
+  onBlock: (peer: PeerView) => void
 }
 
 /** A device to send to: drop files or a folder on it, click it for the file dialog, or use its file input. */
-export function DeviceCard ({ peer, dialogAvailable, onPickWithDialog, onUpload }: DeviceCardProps): ReactNode {
+export function DeviceCard ({ peer, dialogAvailable, onPickWithDialog, onUpload, onUnpair, onBlock }: DeviceCardProps): ReactNode {
   const input = useRef<HTMLInputElement>(null)
   const [dragging, setDragging] = useState(false)
   const inputId = `files-${peer.peerId}`
@@ -51,12 +55,16 @@ export function DeviceCard ({ peer, dialogAvailable, onPickWithDialog, onUpload 
           <span className='device-name'>{peer.name}</span>
           <span className='muted small'>
             {peer.via.map(via => VIA_LABELS[via]).join(' · ')}
-            {peer.connection !== null && <> · <span className='tag'>{peer.connection === 'direct' ? 'Direct' : 'Relayed'}</span></>}
+            {peer.connection !== null && <> · <span className='tag'>{connectionLabel(peer.connection, peer.connectionRoute)}</span></>}
           </span>
-          <span className='muted small mono' title={peer.peerId}>{shortFingerprint(peer.peerId)}</span>
+          <span className='muted small mono' title={peer.peerId} aria-label={`Fingerprint of ${peer.name}`}>{peer.fingerprint}</span>
         </span>
       </button>
       <label className='button secondary' htmlFor={inputId}>Choose files</label>
+      <span className='device-actions'>
+        {peer.paired && <button type='button' className='link-button' aria-label={`Unpair ${peer.name}`} onClick={() => { onUnpair(peer) }}>Unpair</button>}
+        <button type='button' className='link-button' aria-label={`Block ${peer.name}`} onClick={() => { onBlock(peer) }}>Block</button>
+      </span>
       <input
         ref={input}
         id={inputId}

@@ -2,7 +2,7 @@ import { useEffect, useId, useRef, useState, type ReactNode } from 'react'
 import type { DaemonClient } from '@p2pft/daemon-client'
 import type { PendingOfferView } from '@p2pft/protocol'
 import type { RunAction } from '../app.tsx'
-import { formatBytes, shortFingerprint } from '../format-units.ts'
+import { formatBytes } from '../format-units.ts'
 import { Avatar } from './avatar.tsx'
 
 /** Most files listed in the prompt; the rest are counted. */
@@ -37,7 +37,9 @@ export function OfferDialog ({ client, offer, run }: { client: DaemonClient, off
           <Avatar peerId={offer.from.peerId} name={offer.from.name} />
           <div>
             <h2 id={titleId}>{offer.from.name} wants to send you {offer.fileCount === 1 ? '1 file' : `${offer.fileCount} files`}</h2>
-            <p className='muted small'>Device fingerprint <span className='mono'>{shortFingerprint(offer.from.peerId)}</span></p>
+            <p className='muted small'>
+              {offer.paired === true ? 'Paired device · ' : ''}Fingerprint <span className='mono' aria-label='Fingerprint of the sender'>{offer.fingerprint ?? offer.from.peerId}</span>
+            </p>
           </div>
         </div>
         <ul className='file-list' aria-label='Offered files'>

@@ -1,8 +1,10 @@
-import type { ReactNode } from 'react'
+import { useState, type ReactNode } from 'react'
 import type { DaemonClient, UploadItem } from '@p2pft/daemon-client'
 import type { PeerView, StateResponse } from '@p2pft/protocol'
 import type { RunAction } from '../app.tsx'
 import { DeviceCard } from '../components/device-card.tsx'
+import { PairingDialog } from '../components/pairing-dialog.tsx'
+import { TrustedDeviceList } from '../components/trusted-device-list.tsx'
 
 export interface DevicesScreenProps {
   client: DaemonClient
@@ -26,10 +28,17 @@ export function DevicesScreen ({ client, state, run, onSending }: DevicesScreenP
     onSending()
     void run(async () => { await client.upload(peer.peerId, items) })
   }
+  const [pairingOpen, setPairingOpen] = useState(false)
+  const unpair = (peer: { peerId: string }): void => { void run(async () => { await client.unpairDevice(peer.peerId) }) }
+  const block = (peer: PeerView): void => { void run(async () => { await client.blockDevice(peer.peerId) }) }
+  const unblock = (peer: { peerId: string }): void => { void run(async () => { await client.unblockDevice(peer.peerId) }) }
 
   return (
     <section aria-labelledby='devices-title'>
-      <h1 id='devices-title'>Devices</h1>
+      <div className='section-header'>
+        <h1 id='devices-title'>Devices</h1>
+        <button type='button' className='button secondary' onClick={() => { setPairingOpen(true) }}>Pair a device</button>
+      </div>
       {state.peers.length === 0
         ? (
           <div className='empty'>
@@ -43,11 +52,13 @@ export function DevicesScreen ({ client, state, run, onSending }: DevicesScreenP
             <p className='muted'>Drop files or a folder on a device, or click it to choose files.</p>
             <ul className='device-list' aria-label='Devices online'>
               {state.peers.map(peer => (
-                <DeviceCard key={peer.peerId} peer={peer} dialogAvailable={state.dialogAvailable} onPickWithDialog={pickAndSend} onUpload={upload} />
+                <DeviceCard key={peer.peerId} peer={peer} dialogAvailable={state.dialogAvailable} onPickWithDialog={pickAndSend} onUpload={upload} onUnpair={unpair} onBlock={block} />
               ))}
             </ul>
           </>
           )}
+      <TrustedDeviceList devices={state.devices} onUnpair={unpair} onUnblock={unblock} />
+      {pairingOpen && <PairingDialog client={client} pairing={state.pairing} run={run} onClose={() => { setPairingOpen(false) }} />}
     </section>
   )
 }

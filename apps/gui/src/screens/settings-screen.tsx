@@ -11,6 +11,7 @@ export function SettingsScreen ({ client, state, run }: { client: DaemonClient, 
   const [room, setRoom] = useState(settings.room ?? '')
   const [downloadDir, setDownloadDir] = useState(settings.downloadDir)
   const [autoAccept, setAutoAccept] = useState<AutoAcceptPolicy>(settings.autoAccept)
+  const [keepPartial, setKeepPartial] = useState(settings.keepPartial === true)
   const [saved, setSaved] = useState(false)
 
   const save = (event: FormEvent): void => {
@@ -25,6 +26,7 @@ export function SettingsScreen ({ client, state, run }: { client: DaemonClient, 
     if (nextRoom !== settings.room) update.room = nextRoom
     if (downloadDir.trim() !== settings.downloadDir) update.downloadDir = downloadDir.trim()
     if (autoAccept !== settings.autoAccept) update.autoAccept = autoAccept
+    if (keepPartial !== (settings.keepPartial === true)) update.keepPartial = keepPartial
     void run(async () => { await client.updateSettings(update) }).then(setSaved)
   }
 
@@ -63,8 +65,16 @@ export function SettingsScreen ({ client, state, run }: { client: DaemonClient, 
             Ask me every time (except devices I always accept)
           </label>
           <label className='checkbox'>
+            <input type='radio' name='auto-accept' value='paired' checked={autoAccept === 'paired'} onChange={() => { setAutoAccept('paired') }} />
+            Accept from my paired devices without asking; ask the others
+          </label>
+          <label className='checkbox'>
             <input type='radio' name='auto-accept' value='all' checked={autoAccept === 'all'} onChange={() => { setAutoAccept('all') }} />
             Accept from every device without asking
+          </label>
+          <label className='checkbox'>
+            <input type='checkbox' checked={keepPartial} onChange={(e) => { setKeepPartial(e.target.checked) }} />
+            When a transfer is cancelled, keep what arrived so far, so sending it again continues where it stopped
           </label>
         </fieldset>
 

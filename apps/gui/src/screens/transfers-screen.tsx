@@ -5,20 +5,30 @@ import type { RunAction } from '../app.tsx'
 import { Avatar } from '../components/avatar.tsx'
 import { ProgressBar } from '../components/progress-bar.tsx'
 import { formatBytes, formatEta, formatSpeed } from '../format-units.ts'
+import { connectionLabel } from '../connection-label.ts'
 
 const STATUS_TEXT: Record<TransferView['status'], string> = {
   preparing: 'Reading the files…',
   connecting: 'Connecting…',
   waiting: 'Waiting for an answer…',
   transferring: 'Transferring',
+  paused: 'Paused',
   completed: 'Completed',
   declined: 'Declined',
   cancelled: 'Cancelled',
   failed: 'Failed'
 }
 
-function isActive (transfer: TransferView): boolean {
-  return !['completed', 'declined', 'cancelled', 'failed'].includes(transfer.status)
+/** Running, paused, or stopped but resumable: all can be cancelled. */
+function isCancellable (transfer: TransferView): boolean {
+  return transfer.resumable === true || !['completed', 'declined', 'cancelled', 'failed'].includes(transfer.status)
+}
+
+/** What the status line says; a pause names who we wait for. */
+function statusText (transfer: TransferView): string {
+  if (transfer.status === 'paused') return `Paused — waiting for ${transfer.peer.name}`
+  if (transfer.status === 'failed' && transfer.resumable === true) return 'Stopped'
+  return STATUS_TEXT[transfer.status]
 }
 
 /** A short title: the one name, or the first and a count. */
@@ -50,17 +60,22 @@ export function TransfersScreen ({ client, transfers, run }: { client: DaemonCli
                     </div>
                     <ProgressBar label={`Progress of ${title} ${direction}`} bytes={transfer.status === 'completed' ? 1 : shownBytes} total={transfer.status === 'completed' ? 1 : transfer.totalBytes} />
                     <div className='transfer-meta small'>
-                      <span className={`status status-${transfer.status}`}>{STATUS_TEXT[transfer.status]}</span>
+                      <span className={`status status-${transfer.status}`}>{statusText(transfer)}</span>
                       <span>{formatBytes(shownBytes)}{transfer.totalBytes > 0 ? ` of ${formatBytes(transfer.totalBytes)}` : ''}</span>
                       {transfer.status === 'transferring' && <span>{formatSpeed(transfer.bytesPerSecond)}</span>}
                       {transfer.status === 'transferring' && <span>{formatEta(transfer.etaSeconds)}</span>}
-                      {transfer.connection !== undefined && <span className='tag'>{transfer.connection === 'direct' ? 'Direct' : 'Relayed'}</span>}
+                      {transfer.connection !== undefined && <span className='tag'>{connectionLabel(transfer.connection, transfer.connectionRoute)}</span>}
                     </div>
                     {transfer.error !== undefined && transfer.status !== 'completed' && (
                       <p className='error-text' role='alert'>{describeError(transfer)}</p>
                     )}
                   </div>
-                  {isActive(transfer) && (
+                  {transfer.resumable === true && (
+                    <button type='button' className='button' aria-label={`Resume ${title} ${direction}`} onClick={() => { void run(async () => { await client.resume(transfer.id) }) }}>
+                      Resume
+                    </button>
+                  )}
+                  {isCancellable(transfer) && (
                     <button type='button' className='button secondary' aria-label={`Cancel ${title} ${direction}`} onClick={() => { void run(async () => { await client.cancel(transfer.id) }) }}>
                       Cancel
                     </button>
@@ -78,6 +93,7 @@ export function TransfersScreen ({ client, transfers, run }: { client: DaemonCli
 function describeError (transfer: TransferView): string {
   const message = transfer.error?.message ?? ''
   if (transfer.status === 'declined') return `${transfer.peer.name} declined: ${message}`
+  if (transfer.status === 'paused') return `Connection lost (${message}); resumes by itself when ${transfer.peer.name} is back.`
   const sentence = message.charAt(0).toUpperCase() + message.slice(1)
   return sentence.endsWith('.') ? sentence : `${sentence}.`
 }

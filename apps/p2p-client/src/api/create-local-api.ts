@@ -1,5 +1,4 @@
 import { rm } from 'node:fs/promises'
-import { join } from 'node:path'
 import fastifyStatic from '@fastify/static'
 import fastifyWebsocket from '@fastify/websocket'
 import Fastify from 'fastify'
@@ -17,8 +16,9 @@ import type { FileDialog } from '../desktop/file-dialog.ts'
 import { openFolder } from '../desktop/open-folder.ts'
 import { guiMissingPage } from './gui-assets.ts'
 import { httpStatusFor } from './http-status.ts'
+import { registerPairingRoutes } from './pairing-routes.ts'
 import { checkLocalRequest, tokenOf } from './request-guard.ts'
-import { readUploadManifest, receiveUpload } from './upload-receiver.ts'
+import { assertUploadFiles, readUploadManifest, receiveUpload } from './upload-receiver.ts'
 
 export interface LocalApiDeps {
   service: DaemonService
@@ -117,14 +117,16 @@ export async function createLocalApi (deps: LocalApiDeps, options: LocalApiOptio
     const { to } = request.query as UploadQuery
     if (!isAsyncIterable(request.body)) throw new AppError('API_INVALID_REQUEST', 'send the files as application/octet-stream')
     const { files, rest: body } = await readUploadManifest(request.body)
-    const upload = service.beginUpload(to, files)
-    const dir = join(options.uploadsDir, upload.id)
-    const cleanup = async (): Promise<void> => { await rm(dir, { recursive: true, force: true }) }
+    assertUploadFiles(files)
+    // The send starts now and reads the files as they arrive.
+    const upload = service.beginUpload(to, files, options.uploadsDir)
     try {
-      const paths = await receiveUpload({ body, files, dir, onBytes: upload.received, signal: upload.signal })
-      upload.finish(paths, cleanup)
+      await receiveUpload({ body, files, dir: upload.dir, onBytes: upload.received, signal: upload.signal })
+      await upload.finish()
     } catch (err) {
-      await cleanup()
+      await rm(upload.dir, { recursive: true, force: true })
+      // The transfer ended early (cancelled, declined, failed): its own state says how; the upload just stops.
+      if (upload.signal.aborted) return await reply.code(202).send({ id: upload.id })
       const error = err instanceof AppError ? err : new AppError('API_UPLOAD_FAILED', 'the dropped files could not be received', { cause: err })
       upload.fail(error)
       throw error
@@ -133,7 +135,12 @@ export async function createLocalApi (deps: LocalApiDeps, options: LocalApiOptio
   })
 
   app.post(`${LOCAL_API_PREFIX}/transfers/:id/cancel`, { schema: { params: IdParams } }, async (request) => {
-    service.cancel((request.params as IdParams).id)
+    await service.cancel((request.params as IdParams).id)
+    return OK
+  })
+
+  app.post(`${LOCAL_API_PREFIX}/transfers/:id/resume`, { schema: { params: IdParams } }, async (request) => {
+    service.resume((request.params as IdParams).id)
     return OK
   })
 
@@ -166,6 +173,8 @@ export async function createLocalApi (deps: LocalApiDeps, options: LocalApiOptio
   app.put(`${LOCAL_API_PREFIX}/settings`, { schema: { body: SettingsUpdateRequest } }, async (request) => {
     return await service.updateSettings(request.body as SettingsUpdateRequest)
   })
+
+  registerPairingRoutes(app, service.pairing)
 
   app.post(`${LOCAL_API_PREFIX}/dialog/open-files`, async (): Promise<OpenFilesResponse> => ({ paths: await deps.dialog.openFiles() }))
 

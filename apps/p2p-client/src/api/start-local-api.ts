@@ -1,5 +1,4 @@
 import { randomBytes } from 'node:crypto'
-import { rm } from 'node:fs/promises'
 import { AppError, LOCAL_API_TOKEN_PARAM } from '@p2pft/protocol'
 import { LOCAL_API_HOST, LOCAL_API_TOKEN_BYTES } from '../constants.ts'
 import { createLocalApi, type LocalApiApp, type LocalApiDeps, type LocalApiOptions } from './create-local-api.ts'
@@ -18,8 +17,6 @@ export interface RunningLocalApi {
 /** Starts the local API on 127.0.0.1 and a random free port, with a fresh token. */
 export async function startLocalApi (deps: LocalApiDeps, options: Omit<LocalApiOptions, 'token'> & { token?: string }): Promise<RunningLocalApi> {
   const token = options.token ?? randomBytes(LOCAL_API_TOKEN_BYTES).toString('base64url')
-  // Files of uploads that a crash interrupted: nobody will send them now.
-  await rm(options.uploadsDir, { recursive: true, force: true })
   const app = await createLocalApi(deps, { ...options, token })
   try {
     await app.listen({ host: LOCAL_API_HOST, port: 0 })

@@ -12,6 +12,17 @@ export function findUploadPathProblem (path: string): string | undefined {
   return undefined
 }
 
+/** Refuses an upload list with an unsafe or repeated name (API_INVALID_REQUEST), before anything is created or sent. */
+export function assertUploadFiles (files: UploadFile[]): void {
+  const seen = new Set<string>()
+  for (const file of files) {
+    const problem = findUploadPathProblem(file.path)
+    if (problem !== undefined) throw new AppError('API_INVALID_REQUEST', `the uploaded name ${JSON.stringify(file.path)} ${problem}`)
+    if (seen.has(file.path)) throw new AppError('API_INVALID_REQUEST', `the upload names ${JSON.stringify(file.path)} twice`)
+    seen.add(file.path)
+  }
+}
+
 /** Reads an upload's first line (its file list); `rest` yields the file bytes after it. */
 export async function readUploadManifest (body: AsyncIterable<Uint8Array>): Promise<{ files: UploadFile[], rest: AsyncIterable<Uint8Array> }> {
   const iterator = body[Symbol.asyncIterator]()
@@ -58,13 +69,7 @@ export interface ReceiveUploadOptions {
  * the body has exactly the announced bytes. Returns the top-level paths to send.
  */
 export async function receiveUpload (options: ReceiveUploadOptions): Promise<string[]> {
-  const seen = new Set<string>()
-  for (const file of options.files) {
-    const problem = findUploadPathProblem(file.path)
-    if (problem !== undefined) throw new AppError('API_INVALID_REQUEST', `the uploaded name ${JSON.stringify(file.path)} ${problem}`)
-    if (seen.has(file.path)) throw new AppError('API_INVALID_REQUEST', `the upload names ${JSON.stringify(file.path)} twice`)
-    seen.add(file.path)
-  }
+  assertUploadFiles(options.files)
 
   let index = -1
   let left = 0

@@ -28,7 +28,7 @@ export interface CommandContext {
   /** Aborted on SIGINT/SIGTERM so transfers stop cleanly. */
   signal: AbortSignal
   /** The libp2p options shared by every command, with test knobs from the environment. */
-  clientOptions: Pick<ClientOptions, 'dataDir' | 'server' | 'rooms' | 'mdns' | 'listen' | 'userAgent' | 'log'>
+  clientOptions: Pick<ClientOptions, 'dataDir' | 'server' | 'rooms' | 'mdns' | 'upnp' | 'listen' | 'userAgent' | 'log'>
 }
 
 const USER_AGENT = 'p2p-file-transfer/0.1.0'
@@ -58,6 +58,8 @@ export async function createCommandContext (parsed: ParsedCommand, io: CommandIo
       rooms,
       // P2PFT_MDNS=0 turns multicast off (tests on a shared host); P2PFT_LISTEN picks listen addresses.
       mdns: io.env.P2PFT_MDNS !== '0',
+      // P2PFT_UPNP=0 turns UPnP off: its SSDP search multicasts too.
+      upnp: io.env.P2PFT_UPNP !== '0',
       listen: parseListen(io.env.P2PFT_LISTEN),
       userAgent: USER_AGENT,
       log

@@ -2,6 +2,8 @@ import { isAppError, toAppError } from '@p2pft/protocol'
 import { parseCommandLine, USAGE, type CommandName } from './command-line.ts'
 import { createCommandContext, type CommandContext, type CommandIo } from './command-context.ts'
 import { runDaemon } from './commands/daemon-command.ts'
+import { runBlock, runDevices, runUnblock, runUnpair } from './commands/devices-command.ts'
+import { runPair } from './commands/pair-command.ts'
 import { runPeers } from './commands/peers-command.ts'
 import { runReceive } from './commands/receive-command.ts'
 import { runSend } from './commands/send-command.ts'
@@ -10,7 +12,12 @@ const COMMANDS: Record<CommandName, (context: CommandContext) => Promise<number>
   daemon: runDaemon,
   peers: runPeers,
   send: runSend,
-  receive: runReceive
+  receive: runReceive,
+  pair: runPair,
+  devices: runDevices,
+  unpair: runUnpair,
+  block: runBlock,
+  unblock: runUnblock
 }
 
 /** Exit codes: 0 done, 1 failed, 2 bad command line, 130 interrupted. */

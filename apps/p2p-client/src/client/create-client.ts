@@ -1,9 +1,11 @@
 import { hostname } from 'node:os'
 import type { Logger } from 'pino'
+import type { PrivateKey } from '@libp2p/interface'
 import { peerIdFromString } from '@libp2p/peer-id'
 import { MAX_DISPLAY_NAME_LENGTH } from '@p2pft/protocol'
 import { SHUTDOWN_TIMEOUT_MS } from '../constants.ts'
 import { loadOrCreateIdentity } from '../identity/identity-store.ts'
+import { loadDeviceTrustStore, type DeviceTrustStore } from '../pairing/device-trust-store.ts'
 import { createP2PNode, type P2PNode } from '../p2p/create-p2p-node.ts'
 import { serveInfo } from '../p2p/info-protocol.ts'
 import { createPeerDirectory, type PeerDirectory } from '../peers/peer-directory.ts'
@@ -28,6 +30,8 @@ export interface ClientOptions {
   reachable?: boolean
   /** @default true */
   mdns?: boolean
+  /** Map a port on the home router by UPnP and announce it (see createP2PNode). @default false */
+  upnp?: boolean
   /** @default ['/ip4/0.0.0.0/tcp/0'] */
   listen?: string[]
   userAgent: string
@@ -40,6 +44,10 @@ export interface Client {
   node: P2PNode
   signal: SignalClient | undefined
   directory: PeerDirectory
+  /** Paired, auto-accepted and blocked devices (the data dir's trust store). */
+  trust: DeviceTrustStore
+  /** The device's identity key: pairing signs with it. */
+  privateKey: PrivateKey
   /** Direct connections through NATs, coordinated over the signal server (absent without one). */
   holePuncher: HolePuncher | undefined
   announcedAddresses: () => string[]
@@ -52,10 +60,11 @@ export async function createClient (options: ClientOptions): Promise<Client> {
   // Parsed first so a bad --server fails before anything starts.
   const serverIsLoopback = options.server !== undefined && isLoopbackHost(toSignalWebSocketUrl(options.server).hostname)
   const privateKey = await loadOrCreateIdentity(options.dataDir)
+  const trust = await loadDeviceTrustStore(options.dataDir)
   const name = (options.name ?? hostname()).trim().slice(0, MAX_DISPLAY_NAME_LENGTH) || 'device'
   const reachable = options.reachable !== false
   const listen = [...(options.listen ?? ['/ip4/0.0.0.0/tcp/0']), ...(reachable && options.server !== undefined ? ['/p2p-circuit'] : [])]
-  const node = await createP2PNode({ privateKey, listen, mdns: options.mdns, userAgent: options.userAgent })
+  const node = await createP2PNode({ privateKey, listen, mdns: options.mdns, upnp: options.upnp, userAgent: options.userAgent })
   const peerId = node.peerId.toString()
   await serveInfo(node, () => name)
 
@@ -66,7 +75,7 @@ export async function createClient (options: ClientOptions): Promise<Client> {
     signal = createSignalClient({
       server: options.server,
       privateKey,
-      announcement: { name, multiaddrs: reachable ? announcedAddresses() : [], rooms: options.rooms ?? [] },
+      announcement: { name, multiaddrs: reachable ? announcedAddresses() : [], rooms: options.rooms ?? [], pairTags: trust.pairTags() },
       hidden: !reachable,
       log
     })
@@ -96,6 +105,8 @@ export async function createClient (options: ClientOptions): Promise<Client> {
     node,
     signal,
     directory,
+    trust,
+    privateKey,
     holePuncher,
     announcedAddresses,
     async stop (): Promise<void> {

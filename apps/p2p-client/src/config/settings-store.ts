@@ -1,8 +1,10 @@
-import { mkdir, readFile, rename, writeFile } from 'node:fs/promises'
+import { readFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import Type, { type Static } from 'typebox'
 import { AppError, DisplayName, RoomName, createSchemaDecoder } from '@p2pft/protocol'
 import { SETTINGS_FILE_NAME } from '../constants.ts'
+import { makePrivateDir } from './private-files.ts'
+import { writePrivateFile } from './write-private-file.ts'
 
 /** What a user can set; every field optional so an old or hand-edited file still loads. */
 export const Settings = Type.Object({
@@ -10,7 +12,11 @@ export const Settings = Type.Object({
   server: Type.Optional(Type.String({ maxLength: 2048 })),
   room: Type.Optional(RoomName),
   downloadDir: Type.Optional(Type.String({ minLength: 1, maxLength: 4096 })),
-  autoAccept: Type.Optional(Type.Boolean())
+  autoAccept: Type.Optional(Type.Boolean()),
+  /** A cancelled receive keeps its partial data to resume later (`--keep-partial`). */
+  keepPartial: Type.Optional(Type.Boolean()),
+  /** Accept offers from paired devices without asking (the "paired" auto-accept policy). */
+  acceptPaired: Type.Optional(Type.Boolean())
 })
 export type Settings = Static<typeof Settings>
 
@@ -33,12 +39,9 @@ export async function loadSettings (dataDir: string): Promise<Settings> {
   }
 }
 
-/** Writes settings atomically (temp file + rename) so a crash never leaves half a file. */
+/** Writes settings atomically (temp file + rename) so a crash never leaves half a file; private (0600). */
 export async function saveSettings (dataDir: string, settings: Settings): Promise<void> {
   settingsDecoder.decode(settings)
-  await mkdir(dataDir, { recursive: true, mode: 0o700 })
-  const path = join(dataDir, SETTINGS_FILE_NAME)
-  const temp = `${path}.${process.pid}.tmp`
-  await writeFile(temp, JSON.stringify(settings, null, 2) + '\n', { mode: 0o600 })
-  await rename(temp, path)
+  makePrivateDir(dataDir)
+  await writePrivateFile(join(dataDir, SETTINGS_FILE_NAME), JSON.stringify(settings, null, 2) + '\n')
 }

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto'
-import { mkdir, stat } from 'node:fs/promises'
-import { basename, resolve } from 'node:path'
+import { mkdir, rm, stat } from 'node:fs/promises'
+import { basename, join, resolve } from 'node:path'
 import type { Logger } from 'pino'
 import { peerIdFromString } from '@libp2p/peer-id'
 import {
@@ -10,20 +10,27 @@ import {
 import type { OfferDecision } from '@p2pft/transfer'
 import type { Client } from '../client/create-client.ts'
 import { loadSettings, saveSettings, type Settings } from '../config/settings-store.ts'
-import { DEFAULT_PEER_WAIT_MS, STATE_PUSH_INTERVAL_MS } from '../constants.ts'
+import { DAEMON_SEND_RETRY_FOR_MS, DEFAULT_PEER_WAIT_MS, STATE_PUSH_INTERVAL_MS } from '../constants.ts'
 import { toHistoryEntryView, type HistoryRecord, type HistoryStore } from '../history/history-store.ts'
-import { describeConnection } from '../p2p/describe-connection.ts'
+import { describeConnection, routeHintsOf } from '../p2p/describe-connection.ts'
 import type { DirectoryPeer } from '../peers/peer-directory.ts'
 import { toSignalWebSocketUrl } from '../signal/server-url.ts'
-import type { OfferContext } from '../transfers/incoming-transfers.ts'
+import type { IncomingTransfers, OfferContext } from '../transfers/incoming-transfers.ts'
 import { sendFiles } from '../transfers/send-files.ts'
+import type { OutgoingTransfer, OutgoingTransfersStore } from './outgoing-transfers-store.ts'
 import { createPendingOffers } from './pending-offers.ts'
+import { createStagedUpload, type StagedUpload } from './staged-upload.ts'
 import { createTransferTracker, isFinished, topLevelNames } from './transfer-tracker.ts'
-import { saveTrustedDevices, type TrustedDevice } from './trusted-devices.ts'
+import { createPairingService, type PairingService } from '../pairing/pairing-service.ts'
+import { peerFingerprint } from '../pairing/peer-fingerprint.ts'
 
 export interface DaemonServiceDeps {
   client: Client
   history: HistoryStore
+  /** Unfinished sends, kept across restarts so they can be resumed. */
+  outgoing: OutgoingTransfersStore
+  /** The running receives, to cancel one. */
+  incoming: IncomingTransfers
   log: Logger
   /** Where the daemon itself prints events (`--json` lines or human lines). */
   report: (event: ClientEvent) => void
@@ -38,21 +45,28 @@ export interface DaemonServiceOptions {
   room: string | undefined
   downloadDir: string
   autoAccept: boolean
-  trusted: TrustedDevice[]
+  /** Accept offers from paired devices without asking (the "paired" auto-accept policy). */
+  acceptPaired: boolean
+  /** A cancelled receive keeps its partial data for later (`--keep-partial`, Settings). */
+  keepPartial: boolean
   relayOnly: boolean
   dialogAvailable: boolean
+  /** Sends an earlier run left unfinished: listed as stopped, with Resume. */
+  restored?: OutgoingTransfer[]
   /** @default Date.now */
   now?: () => number
 }
 
-/** Dropped files being written to the data dir before they are sent. */
+/** Dropped files being written to `dir` in the data dir, sent on while they arrive. */
 export interface UploadHandle {
   id: string
-  /** Aborted when the person cancels the transfer. */
+  dir: string
+  /** Aborted when the transfer ends early (cancelled, declined, failed): stop receiving the upload. */
   signal: AbortSignal
+  /** The upload has written `bytes` in all. */
   received: (bytes: number) => void
-  /** Every file is on disk: send `paths`, then run `cleanup`. */
-  finish: (paths: string[], cleanup: () => Promise<void>) => void
+  /** Every file is on disk: from now on the send survives a restart (Resume). */
+  finish: () => Promise<void>
   fail: (error: AppError) => void
 }
 
@@ -65,14 +79,21 @@ export interface DaemonService {
   /** The receiver's decision: auto-accept, a trusted device, or the person at the GUI. */
   decide: (context: OfferContext) => Promise<OfferDecision>
   downloadDir: () => string
+  keepPartial: () => boolean
   send: (to: string, paths: string[]) => Promise<{ id: string }>
-  beginUpload: (to: string, files: UploadFile[]) => UploadHandle
-  cancel: (id: string) => void
+  /** Starts sending dropped files as they arrive in a new folder under `uploadsDir`. */
+  beginUpload: (to: string, files: UploadFile[], uploadsDir: string) => UploadHandle
+  /** Cancels a transfer in any state; a stopped send is forgotten (its staged files deleted). */
+  cancel: (id: string) => Promise<void>
+  /** Continues a stopped send where it stopped. */
+  resume: (id: string) => void
   answerOffer: (id: string, accept: boolean, alwaysAccept?: boolean) => Promise<void>
   updateSettings: (update: SettingsUpdateRequest) => Promise<SettingsView>
   history: () => HistoryEntryView[]
   historyEntry: (id: string) => HistoryEntryView | undefined
   clearHistory: () => void
+  /** Pairing with a short code, and the paired / auto-accepted / blocked devices. */
+  pairing: PairingService
   close: () => void
 }
 
@@ -95,7 +116,8 @@ export function createDaemonService (deps: DaemonServiceDeps, options: DaemonSer
     room: options.room,
     downloadDir: options.downloadDir,
     autoAccept: options.autoAccept,
-    trusted: [...options.trusted]
+    acceptPaired: options.acceptPaired,
+    keepPartial: options.keepPartial
   }
   let signalConnected = false
   let historyRevision = 0
@@ -133,15 +155,17 @@ export function createDaemonService (deps: DaemonServiceDeps, options: DaemonSer
     log.info({ transferId: entry.id, direction: entry.direction, result: entry.result, bytes: entry.totalBytes, ms: entry.durationMs }, 'transfer finished')
   }
 
-  const connectionTo = (peerId: string): PeerView['connection'] => {
+  const connectionTo = (peerId: string): Pick<PeerView, 'connection' | 'connectionRoute'> => {
     let connections
     try {
       connections = client.node.getConnections(peerIdFromString(peerId))
     } catch {
-      return null
+      return { connection: null }
     }
-    if (connections.length === 0) return null
-    return connections.some(c => describeConnection(c).type === 'direct') ? 'direct' : 'relayed'
+    const hints = routeHintsOf(client.node)
+    const direct = connections.map(c => describeConnection(c, hints)).find(c => c.type === 'direct')
+    if (direct !== undefined) return { connection: 'direct', ...(direct.route === undefined ? {} : { connectionRoute: direct.route }) }
+    return { connection: connections.length === 0 ? null : 'relayed' }
   }
 
   const settingsView = (): SettingsView => ({
@@ -149,8 +173,9 @@ export function createDaemonService (deps: DaemonServiceDeps, options: DaemonSer
     server: current.server ?? null,
     room: current.room ?? null,
     downloadDir: current.downloadDir,
-    autoAccept: current.autoAccept ? 'all' : 'ask',
-    trustedPeers: current.trusted.map(peer => ({ ...peer }))
+    autoAccept: current.autoAccept ? 'all' : current.acceptPaired ? 'paired' : 'ask',
+    trustedPeers: client.trust.list().filter(device => device.autoAccept && !device.blocked).map(device => ({ peerId: device.peerId, name: device.name })),
+    keepPartial: current.keepPartial
   })
 
   function state (): StateResponse {
@@ -161,7 +186,13 @@ export function createDaemonService (deps: DaemonServiceDeps, options: DaemonSer
         ...(options.server === undefined ? {} : { server: options.server }),
         signalConnected
       },
-      peers: client.directory.list().map(peer => ({ peerId: peer.peerId, name: peer.name, via: peer.via, connection: connectionTo(peer.peerId) })),
+      // Blocked devices are hidden; the devices list still shows them, to unblock.
+      peers: client.directory.list().filter(peer => !client.trust.isBlocked(peer.peerId)).map(peer => ({
+        peerId: peer.peerId, name: peer.name, via: peer.via, ...connectionTo(peer.peerId),
+        fingerprint: peerFingerprint(peer.peerId), paired: client.trust.get(peer.peerId)?.pairTag !== undefined
+      })),
+      devices: pairing.devices(),
+      pairing: pairing.view(),
       transfers: tracker.list().map(view => ({ ...view })),
       offers: offers.list(),
       settings: settingsView(),
@@ -190,40 +221,85 @@ export function createDaemonService (deps: DaemonServiceDeps, options: DaemonSer
       : `"${to}" is not online right now`)
   }
 
-  /** Sends in the background; the transfer's view and events tell how it goes. */
-  const startSending = (id: string, peer: DirectoryPeer, paths: string[], cleanup?: () => Promise<void>): void => {
+  /** A send ended for good: forget it, and delete the staged copies of dropped files. */
+  const forget = async (saved: OutgoingTransfer): Promise<void> => {
+    await deps.outgoing.remove(saved.id)
+    if (saved.uploadDir !== undefined) await rm(saved.uploadDir, { recursive: true, force: true })
+  }
+  /** Sends whose dropped files are still arriving: not resumable until every byte is there. */
+  const uploading = new Set<string>()
+
+  /**
+   * Sends in the background; the transfer's view and events tell how it goes. A lost
+   * connection pauses it and it retries by itself (for DAEMON_SEND_RETRY_FOR_MS without
+   * progress); a send that stopped stays resumable, also after a restart of the daemon.
+   */
+  const startSending = (id: string, saved: OutgoingTransfer, staged?: StagedUpload): AbortController => {
     const controller = new AbortController()
     controllers.set(id, controller)
-    tracker.update(id, { status: 'connecting', bytes: 0 })
     changed()
     sendFiles({
       client: { ...client, name: current.name },
-      to: peer.peerId,
-      paths,
+      to: saved.peer.peerId,
+      paths: saved.paths,
+      ...(staged === undefined ? {} : { staged: { manifest: staged.manifest, readChunks: staged.readChunks } }),
       relayOnly: options.relayOnly,
       waitMs: DEFAULT_PEER_WAIT_MS,
+      retryForMs: DAEMON_SEND_RETRY_FOR_MS,
       report: event => { emit(event, id) },
       log: deps.log,
       signal: AbortSignal.any([controller.signal, closing.signal])
-    }).then(() => {
+    }).then(async () => {
       record(tracker.finish(id, 'completed'))
-    }, (err: unknown) => {
-      const error = toAppError(err, 'INTERNAL_ERROR', `sending failed unexpectedly: ${(err as Error)?.message ?? String(err)}`)
-      if (error.code === 'TRANSFER_DECLINED' && tracker.get(id)?.status === 'declined') return
-      const transferId = tracker.get(id)?.transferId
-      emit({ event: 'error', code: error.code, message: error.message, ...(transferId === undefined ? {} : { transferId }) }, id)
+      // The last bytes may be verified before the upload's own ending ran: it has nothing left to keep.
+      uploading.delete(id)
+      await forget(saved)
+    }, async (err: unknown) => {
+      // Shutting down: the saved send is offered for Resume by the next run.
+      if (closing.signal.aborted && !controller.signal.aborted) return
+      // A cancel during a pause ends the backoff wait, which reports the last network error.
+      const error = controller.signal.aborted
+        ? toAppError(controller.signal.reason, 'TRANSFER_CANCELLED', 'you cancelled the transfer')
+        : toAppError(err, 'INTERNAL_ERROR', `sending failed unexpectedly: ${(err as Error)?.message ?? String(err)}`)
+      const isCancelled = controller.signal.aborted
+      if (isCancelled) {
+        // Forgotten before "cancelled" is reported, so whoever sees it finds nothing left to resume.
+        uploading.delete(id)
+        await forget(saved)
+      }
+      if (!(error.code === 'TRANSFER_DECLINED' && tracker.get(id)?.status === 'declined')) {
+        const transferId = tracker.get(id)?.transferId
+        emit({ event: 'error', code: error.code, message: error.message, ...(transferId === undefined ? {} : { transferId }) }, id)
+      }
+      if (isCancelled) return
+      if (uploading.has(id)) {
+        // Ended before its dropped files all arrived: stop the upload; nothing to resume.
+        controller.abort(error)
+        uploading.delete(id)
+        await forget(saved)
+      } else if (tracker.get(id)?.status === 'failed') {
+        tracker.setResumable(id, true)
+      } else {
+        await forget(saved)
+      }
+    }).catch((err: unknown) => {
+      log.warn({ err, id }, 'could not clean up after a send')
     }).finally(() => {
       controllers.delete(id)
       changed()
-      cleanup?.().catch((err: unknown) => { log.warn({ err }, 'could not delete uploaded files') })
     })
+    return controller
   }
 
   const setTrusted = async (peerIds: string[]): Promise<void> => {
-    const known = new Map([...current.trusted, ...client.directory.list()].map(peer => [peer.peerId, peer.name]))
-    const next = [...new Set(peerIds)].map(peerId => ({ peerId, name: known.get(peerId) ?? peerId.slice(-8) }))
-    await saveTrustedDevices(options.dataDir, next)
-    current.trusted = next
+    const known = new Map([...client.trust.list(), ...client.directory.list()].map(peer => [peer.peerId, peer.name]))
+    await client.trust.setAutoAccepted(peerIds, known)
+  }
+
+  const pairing = createPairingService({ client, log: deps.log, onChange: changed, now }, { server: options.server, name: () => current.name })
+
+  for (const saved of options.restored ?? []) {
+    tracker.restoreSend({ ...saved, error: { code: 'TRANSFER_INTERRUPTED', message: 'the app stopped before this transfer finished; press Resume to continue where it stopped' } })
   }
 
   client.directory.on('online', changed)
@@ -246,17 +322,22 @@ export function createDaemonService (deps: DaemonServiceDeps, options: DaemonSer
       if (event.event === 'connection') {
         lastConnection.set(event.peer.peerId, event.type)
         for (const view of tracker.list()) {
-          if (view.direction === 'receive' && view.peer.peerId === event.peer.peerId && !isFinished(view)) view.connection = event.type
+          if (view.direction !== 'receive' || view.peer.peerId !== event.peer.peerId || isFinished(view)) continue
+          view.connection = event.type
+          if (event.route === undefined) delete view.connectionRoute
+          else view.connectionRoute = event.route
         }
       }
       if (event.event === 'offer') tracker.startReceive(event, lastConnection.get(event.from.peerId))
       emit(event, 'transferId' in event ? event.transferId : undefined)
     },
     async decide ({ offer, peerId }): Promise<OfferDecision> {
-      if (current.autoAccept || current.trusted.some(peer => peer.peerId === peerId)) return { accept: true }
+      if (current.autoAccept || client.trust.isAutoAccepted(peerId, current.acceptPaired)) return { accept: true }
       return await offers.ask({
         id: offer.transferId,
         from: { peerId, name: offer.senderName },
+        fingerprint: peerFingerprint(peerId),
+        paired: client.trust.get(peerId)?.pairTag !== undefined,
         files: offer.entries,
         fileCount: offer.fileCount,
         totalBytes: offer.totalBytes,
@@ -264,6 +345,7 @@ export function createDaemonService (deps: DaemonServiceDeps, options: DaemonSer
       })
     },
     downloadDir: () => current.downloadDir,
+    keepPartial: () => current.keepPartial,
     async send (to, paths): Promise<{ id: string }> {
       const peer = findPeer(to)
       for (const path of paths) {
@@ -273,65 +355,100 @@ export function createDaemonService (deps: DaemonServiceDeps, options: DaemonSer
           throw new AppError('TRANSFER_SOURCE_NOT_FOUND', `cannot read "${path}": ${(err as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file or folder' : (err as Error).message}`, { cause: err })
         }
       }
-      const id = randomUUID().replaceAll('-', '')
-      tracker.startSend({ id, peer: { peerId: peer.peerId, name: peer.name }, names: paths.map(path => basename(path)), fileCount: paths.length, totalBytes: 0, status: 'connecting' })
-      startSending(id, peer, paths)
-      return { id }
+      const saved: OutgoingTransfer = {
+        id: randomUUID().replaceAll('-', ''),
+        peer: { peerId: peer.peerId, name: peer.name },
+        names: paths.map(path => basename(path)),
+        paths: paths.map(path => resolve(path)),
+        fileCount: paths.length,
+        totalBytes: 0,
+        startedAtMs: now()
+      }
+      await deps.outgoing.put(saved)
+      tracker.startSend({ ...saved, status: 'connecting' })
+      startSending(saved.id, saved)
+      return { id: saved.id }
     },
-    beginUpload (to, files): UploadHandle {
+    beginUpload (to, files, uploadsDir): UploadHandle {
       const peer = findPeer(to)
       const id = randomUUID().replaceAll('-', '')
-      const controller = new AbortController()
-      controllers.set(id, controller)
-      tracker.startSend({
+      const dir = join(uploadsDir, id)
+      const staged = createStagedUpload(files, dir, { nowMs: now() })
+      const saved: OutgoingTransfer = {
         id,
         peer: { peerId: peer.peerId, name: peer.name },
         names: topLevelNames(files.map(file => file.path)),
+        paths: staged.paths,
         fileCount: files.length,
-        totalBytes: files.reduce((sum, file) => sum + file.size, 0),
-        status: 'preparing'
-      })
-      changed()
+        totalBytes: staged.manifest.totalBytes,
+        startedAtMs: now(),
+        uploadDir: dir
+      }
+      tracker.startSend({ ...saved, status: 'connecting' })
+      uploading.add(id)
+      const controller = startSending(id, saved, staged)
       return {
         id,
+        dir,
         signal: AbortSignal.any([controller.signal, closing.signal]),
-        received: (bytes) => { tracker.update(id, { bytes }); changed() },
-        finish: (paths, cleanup) => {
-          if (controller.signal.aborted || closing.signal.aborted) {
-            cleanup().catch(() => {})
-            return
+        received: staged.progress,
+        finish: async () => {
+          try {
+            await staged.complete()
+          } catch (err) {
+            // The send ended meanwhile and its staged files are gone: nothing to keep.
+            if (!uploading.has(id)) return
+            throw err
           }
-          startSending(id, peer, paths, cleanup)
+          if (uploading.delete(id)) await deps.outgoing.put(saved)
         },
         fail: (error) => {
-          controllers.delete(id)
-          emit({ event: 'error', code: error.code, message: error.message }, id)
+          staged.fail(error)
+          controller.abort(error)
         }
       }
     },
-    cancel (id): void {
+    async cancel (id): Promise<void> {
       const view = tracker.get(id)
+      const saved = deps.outgoing.get(id)
+      if (view !== undefined && view.resumable === true && !controllers.has(id) && saved !== undefined) {
+        // Stopped, and only kept for a Resume: forget it.
+        tracker.discard(id)
+        await forget(saved)
+        changed()
+        return
+      }
       if (view === undefined || isFinished(view)) throw new AppError('API_NOT_FOUND', 'no transfer in progress has that id')
       if (view.direction === 'send') {
         controllers.get(id)?.abort(new AppError('TRANSFER_CANCELLED', 'you cancelled the transfer'))
-        // A send still preparing has no engine to report the cancel.
-        if (view.status === 'preparing') record(tracker.finish(id, 'cancelled', { code: 'TRANSFER_CANCELLED', message: 'you cancelled the transfer' }))
+        // A send with no engine running has nobody else to report the cancel.
+        if (!controllers.has(id)) record(tracker.finish(id, 'cancelled', { code: 'TRANSFER_CANCELLED', message: 'you cancelled the transfer' }))
       } else if (offers.get(id) !== undefined) {
         offers.answer(id, { accept: false, code: 'TRANSFER_DECLINED', message: 'the receiver declined the files' })
       } else {
-        // The receiving engine has no per-transfer cancel: closing the connection ends it (the sender sees the peer go).
-        for (const connection of client.node.getConnections(peerIdFromString(view.peer.peerId))) {
-          connection.abort(new AppError('TRANSFER_CANCELLED', 'the receiver cancelled the transfer'))
+        // The engine tells the sender (so it does not retry) and drops the partial data unless kept for later.
+        // No receive running (e.g. waiting for the sender to come back): the connection is closed instead.
+        if (!deps.incoming.cancel(view.transferId ?? id)) {
+          for (const connection of client.node.getConnections(peerIdFromString(view.peer.peerId))) {
+            connection.abort(new AppError('TRANSFER_CANCELLED', 'the receiver cancelled the transfer'))
+          }
         }
         record(tracker.finish(id, 'cancelled', { code: 'TRANSFER_CANCELLED', message: 'you cancelled the transfer' }))
       }
       changed()
     },
+    resume (id): void {
+      const saved = deps.outgoing.get(id)
+      if (saved === undefined || controllers.has(id) || !tracker.restart(id)) {
+        throw new AppError('API_NOT_FOUND', 'this transfer cannot be resumed: it is running, finished or was cancelled')
+      }
+      startSending(id, saved)
+    },
     async answerOffer (id, accept, alwaysAccept = false): Promise<void> {
       const offer = offers.get(id)
       if (offer === undefined) throw new AppError('API_NOT_FOUND', 'this offer is no longer waiting for an answer (it was answered, withdrawn or timed out)')
-      if (accept && alwaysAccept && !current.trusted.some(peer => peer.peerId === offer.from.peerId)) {
-        await setTrusted([...current.trusted.map(peer => peer.peerId), offer.from.peerId])
+      if (accept && alwaysAccept && client.trust.get(offer.from.peerId)?.autoAccept !== true) {
+        await setTrusted([...client.trust.list().filter(device => device.autoAccept).map(device => device.peerId), offer.from.peerId])
       }
       offers.answer(id, accept ? { accept: true } : { accept: false, code: 'TRANSFER_DECLINED', message: 'the receiver declined the files' })
     },
@@ -353,7 +470,11 @@ export function createDaemonService (deps: DaemonServiceDeps, options: DaemonSer
       else if (update.room !== undefined) changes.room = update.room
       if (update.server === null) cleared.push('server')
       else if (update.server !== undefined) changes.server = update.server
-      if (update.autoAccept !== undefined) changes.autoAccept = update.autoAccept === 'all'
+      if (update.autoAccept !== undefined) {
+        changes.autoAccept = update.autoAccept === 'all'
+        changes.acceptPaired = update.autoAccept === 'paired'
+      }
+      if (update.keepPartial !== undefined) changes.keepPartial = update.keepPartial
 
       const saved = { ...await loadSettings(options.dataDir), ...changes }
       for (const key of cleared) delete saved[key]
@@ -371,6 +492,8 @@ export function createDaemonService (deps: DaemonServiceDeps, options: DaemonSer
       if (update.server !== undefined) current.server = update.server ?? undefined
       if (changes.downloadDir !== undefined) current.downloadDir = changes.downloadDir
       if (changes.autoAccept !== undefined) current.autoAccept = changes.autoAccept
+      if (changes.acceptPaired !== undefined) current.acceptPaired = changes.acceptPaired
+      if (changes.keepPartial !== undefined) current.keepPartial = changes.keepPartial
       log.info({ fields: Object.keys(update) }, 'settings changed')
       changed()
       return settingsView()
@@ -385,8 +508,10 @@ export function createDaemonService (deps: DaemonServiceDeps, options: DaemonSer
       historyRevision++
       changed()
     },
+    pairing,
     close (): void {
       closing.abort(new AppError('TRANSFER_CANCELLED', 'the daemon is shutting down'))
+      pairing.close()
       offers.declineAll({ accept: false, code: 'TRANSFER_DECLINED', message: 'the receiver is shutting down' })
       clearTimeout(pushTimer)
       listeners.clear()

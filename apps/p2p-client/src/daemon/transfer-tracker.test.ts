@@ -51,3 +51,35 @@ test('finished transfers leave the live list after a while', () => {
 test('top-level names list each folder once', () => {
   assert.deepEqual(topLevelNames(['a/b.txt', 'a/c.txt', 'd.txt', 'a']), ['a', 'd.txt'])
 })
+
+test('a lost connection pauses a send with its reason; progress brings it back to transferring', () => {
+  const tracker = createTransferTracker(() => 0)
+  tracker.startSend({ id: 's2', peer: PEER, names: ['a.bin'], fileCount: 1, totalBytes: 100, status: 'connecting' })
+  tracker.apply('s2', { event: 'accepted', transferId: 'engine-id-2', peer: PEER })
+  tracker.apply('s2', { event: 'retrying', transferId: 'engine-id-2', attempt: 1, inMs: 1000, reason: { code: 'TRANSFER_PEER_GONE', message: 'the connection ended' } })
+  assert.equal(tracker.get('s2')?.status, 'paused')
+  assert.deepEqual(tracker.get('s2')?.error, { code: 'TRANSFER_PEER_GONE', message: 'the connection ended' })
+  tracker.apply('s2', { event: 'connection', peer: PEER, type: 'direct', transport: 'tcp', remoteAddr: '/x' })
+  tracker.apply('s2', { event: 'progress', transferId: 'engine-id-2', direction: 'send', bytes: 60, total: 100, bytesPerSecond: 10, etaSeconds: 4 })
+  assert.equal(tracker.get('s2')?.status, 'transferring')
+  assert.equal(tracker.get('s2')?.error, undefined)
+})
+
+test('a send restored from an earlier run is stopped and resumable; restart and discard change it once', () => {
+  let nowMs = 5000
+  const tracker = createTransferTracker(() => nowMs)
+  tracker.restoreSend({ id: 's3', peer: PEER, names: ['a.bin'], fileCount: 1, totalBytes: 100, startedAtMs: 1000, error: { code: 'TRANSFER_INTERRUPTED', message: 'stopped' } })
+  assert.equal(tracker.get('s3')?.status, 'failed')
+  assert.equal(tracker.get('s3')?.resumable, true)
+  nowMs += 24 * 60 * 60_000
+  assert.equal(tracker.list().length, 1, 'a resumable send stays listed')
+  assert.equal(tracker.restart('s3'), true)
+  assert.equal(tracker.get('s3')?.status, 'connecting')
+  assert.equal(tracker.get('s3')?.resumable, undefined)
+  assert.equal(tracker.restart('s3'), false, 'a running send cannot be restarted')
+  tracker.apply('s3', { event: 'error', code: 'TRANSFER_PEER_NOT_FOUND', message: 'gone' })
+  tracker.setResumable('s3', true)
+  tracker.discard('s3')
+  assert.equal(tracker.get('s3')?.status, 'cancelled')
+  assert.equal(tracker.get('s3')?.resumable, undefined)
+})

@@ -18,8 +18,21 @@ export interface NewSend {
   status: 'preparing' | 'connecting'
 }
 
+/** A send saved by an earlier run of the daemon, shown stopped until the person resumes or cancels it. */
+export interface RestoredSend extends Omit<NewSend, 'status'> {
+  startedAtMs: number
+  error: { code: string, message: string }
+}
+
 export interface TransferTracker {
   startSend: (send: NewSend) => TransferView
+  restoreSend: (send: RestoredSend) => TransferView
+  /** Brings a stopped send back to `connecting` (Resume); false if it is not stopped. */
+  restart: (id: string) => boolean
+  /** Marks whether a stopped send can be resumed. */
+  setResumable: (id: string, resumable: boolean) => void
+  /** A stopped send the person cancelled: shown as cancelled, no longer resumable. */
+  discard: (id: string) => void
   startReceive: (offer: ClientEventOf<'offer'>, connection: 'direct' | 'relayed' | undefined) => TransferView
   /** Applies an event to the transfer `id`; returns the history record when it made the transfer end. */
   apply: (id: string, event: ClientEvent) => HistoryRecord | undefined
@@ -28,7 +41,7 @@ export interface TransferTracker {
   /** Changes a send that is still preparing (its upload arrived). */
   update: (id: string, change: Partial<Pick<TransferView, 'status' | 'bytes' | 'totalBytes' | 'names'>>) => void
   get: (id: string) => TransferView | undefined
-  /** Newest first; finished transfers older than FINISHED_TRANSFER_KEEP_MS are dropped. */
+  /** Newest first; finished transfers older than FINISHED_TRANSFER_KEEP_MS are dropped (resumable ones stay). */
   list: () => TransferView[]
 }
 
@@ -84,15 +97,28 @@ export function createTransferTracker (now: () => number = Date.now): TransferTr
     switch (event.event) {
       case 'connection':
         view.connection = event.type
-        if (view.status === 'connecting') view.status = 'waiting'
+        if (event.route === undefined) delete view.connectionRoute
+        else view.connectionRoute = event.route
+        if (view.status === 'connecting' || view.status === 'paused') view.status = 'waiting'
+        delete view.error
         return undefined
       case 'accepted':
         view.transferId = event.transferId
         view.status = 'transferring'
+        delete view.error
+        return undefined
+      case 'retrying':
+        // The engine retries by itself; the reason tells the person why it stopped.
+        if (event.transferId !== undefined) view.transferId = event.transferId
+        view.status = 'paused'
+        view.bytesPerSecond = 0
+        view.etaSeconds = null
+        view.error = { code: event.reason.code, message: event.reason.message }
         return undefined
       case 'progress':
         view.transferId = event.transferId
         view.status = 'transferring'
+        delete view.error
         view.bytes = event.bytes
         view.totalBytes = event.total
         view.bytesPerSecond = event.bytesPerSecond
@@ -133,6 +159,51 @@ export function createTransferTracker (now: () => number = Date.now): TransferTr
       transfers.set(send.id, { view, fileCount: send.fileCount })
       return view
     },
+    restoreSend (send): TransferView {
+      const view: TransferView = {
+        id: send.id,
+        direction: 'send',
+        peer: send.peer,
+        names: send.names,
+        status: 'failed',
+        bytes: 0,
+        totalBytes: send.totalBytes,
+        bytesPerSecond: 0,
+        etaSeconds: null,
+        startedAtMs: send.startedAtMs,
+        finishedAtMs: now(),
+        error: send.error,
+        resumable: true
+      }
+      transfers.set(send.id, { view, fileCount: send.fileCount })
+      return view
+    },
+    restart (id): boolean {
+      const tracked = transfers.get(id)
+      if (tracked === undefined || tracked.view.direction !== 'send' || tracked.view.status !== 'failed') return false
+      const { view } = tracked
+      view.status = 'connecting'
+      view.bytesPerSecond = 0
+      view.etaSeconds = null
+      delete view.finishedAtMs
+      delete view.error
+      delete view.resumable
+      delete tracked.durationMs
+      return true
+    },
+    setResumable (id, resumable): void {
+      const view = transfers.get(id)?.view
+      if (view === undefined) return
+      if (resumable) view.resumable = true
+      else delete view.resumable
+    },
+    discard (id): void {
+      const view = transfers.get(id)?.view
+      if (view === undefined) return
+      view.status = 'cancelled'
+      view.error = { code: 'TRANSFER_CANCELLED', message: 'you cancelled the transfer' }
+      delete view.resumable
+    },
     startReceive (offer, connection): TransferView {
       const view: TransferView = {
         id: offer.transferId,
@@ -161,7 +232,8 @@ export function createTransferTracker (now: () => number = Date.now): TransferTr
     list (): TransferView[] {
       const cutoff = now() - FINISHED_TRANSFER_KEEP_MS
       for (const [id, { view }] of transfers) {
-        if (view.finishedAtMs !== undefined && view.finishedAtMs < cutoff) transfers.delete(id)
+        // A stopped send that can still be resumed stays until it is resumed or cancelled.
+        if (view.finishedAtMs !== undefined && view.finishedAtMs < cutoff && view.resumable !== true) transfers.delete(id)
       }
       return [...transfers.values()].map(t => t.view).sort((a, b) => b.startedAtMs - a.startedAtMs)
     }

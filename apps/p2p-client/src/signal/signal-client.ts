@@ -14,6 +14,8 @@ export interface Announcement {
   name: string
   multiaddrs: string[]
   rooms: string[]
+  /** Tags shared with paired devices, so the server shows them to us wherever they are. */
+  pairTags?: string[]
 }
 
 export interface SignalClientEvents {

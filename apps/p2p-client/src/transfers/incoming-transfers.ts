@@ -1,11 +1,12 @@
 import type { Logger } from 'pino'
-import { TRANSFER_PROTOCOL_ID, toAppError, type ClientEvent } from '@p2pft/protocol'
+import { AppError, TRANSFER_PROTOCOL_ID, toAppError, type ClientEvent } from '@p2pft/protocol'
 import {
   createReceiveSessions, isResumable, receiveTransfer, type IncomingOffer, type OfferDecision, type ReceiveResult, type ResumeStore
 } from '@p2pft/transfer'
 import type { P2PNode } from '../p2p/create-p2p-node.ts'
 import { toByteStream } from '../p2p/byte-stream-adapter.ts'
-import { describeConnection } from '../p2p/describe-connection.ts'
+import { describeConnection, routeHintsOf } from '../p2p/describe-connection.ts'
+import { createOfferRateLimiter } from './offer-rate-limiter.ts'
 
 export interface OfferContext {
   offer: IncomingOffer
@@ -27,6 +28,10 @@ export interface IncomingTransfersDeps {
   report: (event: ClientEvent) => void
   /** The name we know a peer by (presence, LAN), if any. */
   nameOf: (peerId: string) => string | undefined
+  /** A blocked device's streams are reset before anything is read: no event, no prompt, nothing written. @default none blocked */
+  isBlocked?: (peerId: string) => boolean
+  /** Devices this one knows (paired, always accepted): their offers are not rate limited. @default none known */
+  isKnown?: (peerId: string) => boolean
   /** Called when a transfer ends, however it ended. */
   onFinished?: (result: IncomingTransferOutcome) => void
   signal: AbortSignal
@@ -35,35 +40,59 @@ export interface IncomingTransfersDeps {
    * @default none: nothing is resumable
    */
   resumeStore?: ResumeStore
-  /** A cancel keeps the partial data for later instead of removing it. @default false */
-  keepPartialOnCancel?: boolean
+  /** Whether a cancel keeps the partial data for later instead of removing it (asked as each transfer starts). @default never */
+  keepPartialOnCancel?: () => boolean
   /** Free bytes in a folder. @default statfs */
   freeBytes?: (dir: string) => Promise<number>
 }
 
+export interface IncomingTransfers {
+  /**
+   * Cancels a running receive: the sender is told (TRANSFER_CANCELLED, so it does not retry)
+   * and the partial data goes unless `keepPartialOnCancel`. False if no such receive runs.
+   */
+  cancel: (transferId: string) => boolean
+}
+
 /** Answers transfer streams: offer → decision → verified files in the download folder. */
-export async function serveIncomingTransfers (deps: IncomingTransfersDeps): Promise<void> {
+export async function serveIncomingTransfers (deps: IncomingTransfersDeps): Promise<IncomingTransfers> {
   const log = deps.log.child({ component: 'incoming-transfers' })
   const sessions = createReceiveSessions()
+  const running = new Map<string, AbortController>()
+  // Turns away floods of offers from unknown devices before anyone is asked.
+  const offerLimiter = createOfferRateLimiter()
   await deps.node.handle(TRANSFER_PROTOCOL_ID, async (stream, connection) => {
     const peerId = connection.remotePeer.toString()
+    if (deps.isBlocked?.(peerId) === true) {
+      log.debug({ peerId: peerId.slice(-8) }, 'dropped a stream from a blocked device')
+      stream.abort(new Error('blocked'))
+      return
+    }
     let peer = { peerId, name: deps.nameOf(peerId) ?? peerId.slice(-8) }
     let transferId: string | undefined
-    deps.report({ event: 'connection', peer, ...describeConnection(connection) })
+    const cancelling = new AbortController()
+    deps.report({ event: 'connection', peer, ...describeConnection(connection, routeHintsOf(deps.node)) })
     try {
       const result = await receiveTransfer({
         stream: toByteStream(stream),
         downloadDir: deps.downloadDir(),
         log,
-        signal: deps.signal,
+        signal: AbortSignal.any([deps.signal, cancelling.signal]),
         onEvent: deps.report,
         resumeStore: deps.resumeStore,
         senderPeerId: peerId,
         sessions,
-        keepPartialOnCancel: deps.keepPartialOnCancel,
+        keepPartialOnCancel: deps.keepPartialOnCancel?.(),
         ...(deps.freeBytes === undefined ? {} : { freeBytes: deps.freeBytes }),
         decide: async (offer, context) => {
           transferId = offer.transferId
+          running.set(offer.transferId, cancelling)
+          // Before the offer is shown anywhere, so a flood makes no prompts, events or list entries.
+          const limited = context.resumedBytes === undefined && deps.isKnown?.(peerId) !== true ? offerLimiter.take(peerId) : undefined
+          if (limited !== undefined) {
+            log.debug({ transferId: offer.transferId, peerId: peerId.slice(-8) }, 'offer declined: too many offers')
+            return limited
+          }
           peer = { peerId, name: offer.senderName }
           deps.report({ event: 'offer', transferId: offer.transferId, from: peer, files: offer.entries, fileCount: offer.fileCount, totalBytes: offer.totalBytes })
           // Accepted before and interrupted: continue without asking again.
@@ -79,11 +108,20 @@ export async function serveIncomingTransfers (deps: IncomingTransfersDeps): Prom
     } catch (err) {
       const error = toAppError(err, 'INTERNAL_ERROR', 'the transfer failed unexpectedly')
       const resumable = isResumable(error)
-      if (error.code !== 'TRANSFER_DECLINED') {
+      if (error.code !== 'TRANSFER_DECLINED' && error.code !== 'TRANSFER_RATE_LIMITED') {
         log.warn({ err: error, transferId, peerId, resumable }, 'incoming transfer failed')
         deps.report({ event: 'error', code: error.code, message: resumable ? `${error.message} (paused: resumes when the sender tries again)` : error.message, ...(transferId === undefined ? {} : { transferId }) })
       }
       deps.onFinished?.({ ok: false, error, resumable })
+    } finally {
+      if (transferId !== undefined && running.get(transferId) === cancelling) running.delete(transferId)
     }
   }, { runOnLimitedConnection: true })
+  return {
+    cancel (transferId) {
+      const controller = running.get(transferId)
+      controller?.abort(new AppError('TRANSFER_CANCELLED', 'the receiver cancelled the transfer'))
+      return controller !== undefined
+    }
+  }
 }

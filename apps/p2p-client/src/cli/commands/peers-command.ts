@@ -2,12 +2,16 @@ import { booleanFlag } from '../command-line.ts'
 import type { CommandContext } from '../command-context.ts'
 import { createClient } from '../../client/create-client.ts'
 import { PEERS_LISTEN_MS } from '../../constants.ts'
+import { findRunningDaemon } from './find-running-daemon.ts'
+import { listPeersThroughDaemon } from './peers-through-daemon.ts'
 
 /** How long to wait for the presence list after registering. */
 const PRESENCE_SETTLE_MS = 500
 
-/** `p2p-client peers`: list the devices online now (or follow them with --watch). */
+/** `p2p-client peers`: list the devices online now (or follow them with --watch), through the running daemon if there is one. */
 export async function runPeers (context: CommandContext): Promise<number> {
+  const daemon = await findRunningDaemon(context)
+  if (daemon !== undefined) return await listPeersThroughDaemon(context, daemon, booleanFlag(context.parsed, 'watch'))
   const client = await createClient({ ...context.clientOptions, reachable: false })
   const { report } = context
   try {

@@ -8,6 +8,7 @@ export async function runReceive (context: CommandContext): Promise<number> {
     name: stringFlag(context.parsed, 'name') ?? context.settings.name,
     downloadDir: resolveDownloadDir(context, 'dir'),
     autoAccept: booleanFlag(context.parsed, 'yes'),
+    keepPartial: booleanFlag(context.parsed, 'keep-partial'),
     once: booleanFlag(context.parsed, 'once')
   })
 }

@@ -5,10 +5,14 @@ import { createClient } from '../../client/create-client.ts'
 import { DEFAULT_PEER_WAIT_MS } from '../../constants.ts'
 import { DEFAULT_RETRY_FOR_MS } from '../../transfers/retry-backoff.ts'
 import { sendFiles } from '../../transfers/send-files.ts'
+import { findRunningDaemon } from './find-running-daemon.ts'
+import { sendThroughDaemon } from './send-through-daemon.ts'
 
 /**
  * `p2p-client send --to NAME PATH...`: exits 0 only once the receiver verified every file.
  * Running the same command again resumes an interrupted transfer (same files, same receiver).
+ * With a daemon running on the same data dir, the daemon sends (it retries by itself);
+ * options only the in-process engine honours (--relay-only, --name, P2PFT_DIAL_VIA) bypass it.
  */
 export async function runSend (context: CommandContext): Promise<number> {
   const to = stringFlag(context.parsed, 'to')
@@ -20,10 +24,18 @@ export async function runSend (context: CommandContext): Promise<number> {
   const retryForMs = secondsFlagMs(context.parsed, 'retry-for', DEFAULT_RETRY_FOR_MS)
   // Test knob (like P2PFT_RELAY_ONLY): dial the receiver through this address, e.g. a fault-injecting proxy.
   const dialVia = context.io.env.P2PFT_DIAL_VIA === undefined || context.io.env.P2PFT_DIAL_VIA === '' ? undefined : context.io.env.P2PFT_DIAL_VIA
+  // Test knob: let a relayed transfer run this long before punching, so the lab can watch it move mid-way.
+  const punchDelayMs = Number(context.io.env.P2PFT_PUNCH_DELAY_MS ?? '') || 0
 
-  const client = await createClient({ ...context.clientOptions, name: stringFlag(context.parsed, 'name') ?? context.settings.name, reachable: false })
+  const name = stringFlag(context.parsed, 'name')
+  if (!relayOnly && dialVia === undefined && name === undefined) {
+    const daemon = await findRunningDaemon(context)
+    if (daemon !== undefined) return await sendThroughDaemon(context, daemon, { to, paths, waitMs })
+  }
+
+  const client = await createClient({ ...context.clientOptions, name: name ?? context.settings.name, reachable: false })
   try {
-    await sendFiles({ client, to, paths, relayOnly, waitMs, retryForMs, dialVia, report: context.report, log: context.log, signal: context.signal })
+    await sendFiles({ client, to, paths, relayOnly, waitMs, retryForMs, dialVia, punchDelayMs, report: context.report, log: context.log, signal: context.signal })
     return 0
   } finally {
     await client.stop()

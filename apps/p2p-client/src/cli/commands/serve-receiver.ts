@@ -3,7 +3,7 @@ import { AppError } from '@p2pft/protocol'
 import { createClient, type Client } from '../../client/create-client.ts'
 import type { OfferDecision } from '@p2pft/transfer'
 import { join } from 'node:path'
-import { serveIncomingTransfers, type OfferContext } from '../../transfers/incoming-transfers.ts'
+import { serveIncomingTransfers, type IncomingTransfers, type OfferContext } from '../../transfers/incoming-transfers.ts'
 import { createFileResumeStore } from '../../transfer-state/file-resume-store.ts'
 import { TRANSFER_STATE_DIR_NAME } from '../../constants.ts'
 import { createOfferPrompt } from '../offer-prompt.ts'
@@ -17,13 +17,15 @@ export interface ReceiverOptions {
   name: string | undefined
   downloadDir: string
   autoAccept: boolean
+  /** A cancelled transfer keeps its verified part for later instead of deleting it. */
+  keepPartial: boolean
   /** Exit after the first transfer, with its outcome as the exit code. */
   once: boolean
   /**
    * Runs once the client has started and takes over deciding, reporting and the download
    * folder (the daemon: its GUI and local API). Without it, the terminal is asked.
    */
-  attach?: (client: Client) => Promise<ReceiverAttachment>
+  attach?: (client: Client, incoming: IncomingTransfers) => Promise<ReceiverAttachment>
 }
 
 /** What a front end (the daemon's API) supplies to a running receiver. */
@@ -31,6 +33,8 @@ export interface ReceiverAttachment {
   decide: (context: OfferContext) => Promise<OfferDecision>
   report: Report
   downloadDir: () => string
+  /** Whether a cancelled transfer keeps its partial data (the daemon's setting). */
+  keepPartial: () => boolean
   close: () => Promise<void>
 }
 
@@ -46,8 +50,10 @@ export async function serveReceiver (context: CommandContext, options: ReceiverO
   }
   const client = await createClient({ ...context.clientOptions, name: options.name, reachable: true })
   let attachment: ReceiverAttachment | undefined
+  // The front end gets the receives' controls now; they work once serving starts below.
+  let incoming: IncomingTransfers | undefined
   try {
-    attachment = await options.attach?.(client)
+    attachment = await options.attach?.(client, { cancel: transferId => incoming?.cancel(transferId) ?? false })
   } catch (err) {
     await client.stop()
     throw err
@@ -60,16 +66,19 @@ export async function serveReceiver (context: CommandContext, options: ReceiverO
   client.directory.on('online', peer => { report({ event: 'peer-online', peerId: peer.peerId, name: peer.name, via: peer.via }) })
   client.directory.on('offline', peer => { report({ event: 'peer-offline', peerId: peer.peerId, name: peer.name }) })
 
-  await serveIncomingTransfers({
+  incoming = await serveIncomingTransfers({
     node: client.node,
     log: context.log,
     downloadDir: attachment?.downloadDir ?? (() => options.downloadDir),
     decide: attachment?.decide ?? (async () => options.autoAccept ? { accept: true } : await prompt()),
     report,
     nameOf: peerId => client.directory.list().find(peer => peer.peerId === peerId)?.name,
+    isBlocked: client.trust.isBlocked,
+    isKnown: peerId => client.trust.get(peerId) !== undefined,
     signal: context.signal,
     // Partial data and its journal live in the data dir, so a transfer resumes after any restart.
     resumeStore: createFileResumeStore({ dir: join(context.dataDir, TRANSFER_STATE_DIR_NAME), log: context.log }),
+    keepPartialOnCancel: attachment?.keepPartial ?? (() => options.keepPartial),
     ...freeBytesFromEnv(context.io.env),
     // `--once` waits through an interruption the sender will resume, and ends with the transfer.
     onFinished: (result) => { if (options.once && (result.ok || !result.resumable)) finished.resolve(result.ok ? 0 : 1) }
