@@ -1,5 +1,6 @@
 import { test } from 'node:test'
 import assert from 'node:assert/strict'
+import { resolve } from 'node:path'
 import { parseBenchOptions, parseSizeBytes, UsageError } from './bench-options.ts'
 
 test('sizes take binary units and plain bytes', () => {
@@ -27,4 +28,15 @@ test('unknown flags, cases and counts are usage errors', () => {
   assert.throws(() => parseBenchOptions(['--only', 'raw,ftp']), UsageError)
   assert.throws(() => parseBenchOptions(['--runs', '0']), UsageError)
   assert.equal(parseBenchOptions(['--help']), 'help')
+})
+
+test('the memory run takes --sparse, and --cpu-prof an absolute folder for the client profiles', () => {
+  const options = parseBenchOptions(['--size', '10GiB', '--runs', '1', '--only', 'ours', '--sparse', '--cpu-prof', 'profiles'])
+  assert.notEqual(options, 'help')
+  if (options === 'help') return
+  assert.equal(options.sizeBytes, 10 * 1024 ** 3)
+  assert.equal(options.sparse, true)
+  assert.equal(options.cpuProfDir, resolve('profiles'))
+  const plain = parseBenchOptions([])
+  assert.ok(plain !== 'help' && !plain.sparse && plain.cpuProfDir === undefined)
 })

@@ -1,3 +1,4 @@
+import { resolve } from 'node:path'
 import { parseArgs } from 'node:util'
 import { CASE_IDS, type CaseId } from './cases/bench-case.ts'
 import { DEFAULT_RUNS, DEFAULT_SIZE_BYTES, DEFAULT_SMALL_FILE_SIZE_BYTES, DEFAULT_SMALL_FILES, GIB, KIB, MIB } from './constants.ts'
@@ -17,6 +18,10 @@ export interface BenchOptions {
   json: boolean
   /** Keep the temporary folder (generated files, keys) and print where it is. @default false */
   keep: boolean
+  /** Send a sparse file (zeros) instead of random data, for memory runs at sizes like 10 GiB. @default false */
+  sparse: boolean
+  /** Write a V8 CPU profile of every p2p-client process into this folder. @default none */
+  cpuProfDir?: string
 }
 
 export const BENCH_USAGE = `npm run bench -- [options]
@@ -32,6 +37,9 @@ files), interleaved, and prints medians, CPU, peak RSS and the issue 6 targets.
   --only LIST             comma-separated: ${CASE_IDS.join(',')}   [all]
   --json                  print the results as JSON instead of the table
   --keep                  keep the temporary folder
+  --sparse                send a sparse file of --size (zeros) instead of random data:
+                          the peak RSS run, e.g. --size 10GiB --runs 1 --only ours --sparse
+  --cpu-prof DIR          write a CPU profile of each p2p-client process to DIR
   --help                  this text
 
 Sizes take B, KiB, MiB or GiB (binary). Progress goes to stderr; exit 1 only when a
@@ -55,6 +63,8 @@ export function parseBenchOptions (argv: string[]): BenchOptions | 'help' {
         only: { type: 'string' },
         json: { type: 'boolean' },
         keep: { type: 'boolean' },
+        sparse: { type: 'boolean' },
+        'cpu-prof': { type: 'string' },
         help: { type: 'boolean', short: 'h' }
       }
     })
@@ -70,7 +80,9 @@ export function parseBenchOptions (argv: string[]): BenchOptions | 'help' {
     smallFileSizeBytes: values['small-file-size'] === undefined ? DEFAULT_SMALL_FILE_SIZE_BYTES : parseSizeBytes(values['small-file-size'], '--small-file-size'),
     only: values.only === undefined ? [...CASE_IDS] : parseCaseList(values.only),
     json: values.json === true,
-    keep: values.keep === true
+    keep: values.keep === true,
+    sparse: values.sparse === true,
+    ...(values['cpu-prof'] === undefined ? {} : { cpuProfDir: resolve(values['cpu-prof']) })
   }
 }
 

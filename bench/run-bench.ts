@@ -9,6 +9,7 @@ import { cpus, release, tmpdir, type as osType } from 'node:os'
 import { join } from 'node:path'
 import { BENCH_USAGE, parseBenchOptions, UsageError, type BenchOptions } from './bench-options.ts'
 import type { BenchCase, CaseId, CaseRun } from './cases/bench-case.ts'
+import { createLibp2pStackCase } from './cases/libp2p-stack.ts'
 import { createP2pDirectCase } from './cases/p2p-direct.ts'
 import { createP2pRelayedCase } from './cases/p2p-relayed.ts'
 import { createP2pSmallFilesCase } from './cases/p2p-small-files.ts'
@@ -22,7 +23,7 @@ import { summarizeCases, type CaseResult } from './report/case-summary.ts'
 import { formatTable } from './report/table.ts'
 import { evaluateTargets } from './report/targets.ts'
 import { formatSize } from './report/format-size.ts'
-import { writeSmallFiles, writeSourceFile, type SmallFiles, type SourceFile } from './source-files.ts'
+import { writeSmallFiles, writeSourceFile, writeSparseFile, type SmallFiles, type SourceFile } from './source-files.ts'
 
 /** Per small file on top of the floor: ours does an fsync and a rename for each. */
 const SMALL_FILE_TIMEOUT_MS = 10
@@ -60,9 +61,10 @@ async function main (argv: string[]): Promise<number> {
     const startedAt = Date.now()
 
     let source: SourceFile | undefined
-    if (needs('raw', 'tls', 'scp', 'ours', 'relayed')) {
-      log(`writing a ${formatSize(options.sizeBytes)} random file in ${workDir}`)
-      source = await writeSourceFile(join(workDir, 'bench-file.bin'), options.sizeBytes)
+    if (needs('raw', 'tls', 'scp', 'stack', 'ours', 'relayed')) {
+      log(`writing a ${formatSize(options.sizeBytes)} ${options.sparse ? 'sparse' : 'random'} file in ${workDir}`)
+      const path = join(workDir, 'bench-file.bin')
+      source = options.sparse ? await writeSparseFile(path, options.sizeBytes) : await writeSourceFile(path, options.sizeBytes)
     }
     let smallFiles: SmallFiles | undefined
     if (needs('small')) {
@@ -98,7 +100,7 @@ async function main (argv: string[]): Promise<number> {
       process.stdout.write(JSON.stringify({ environment, options, elapsedSeconds: (Date.now() - startedAt) / 1000, cases: summaries, targets }, null, 2) + '\n')
     } else {
       const workload = [
-        ...(source === undefined ? [] : [`${formatSize(options.sizeBytes)} file`]),
+        ...(source === undefined ? [] : [`${formatSize(options.sizeBytes)} ${options.sparse ? 'sparse ' : ''}file`]),
         ...(smallFiles === undefined ? [] : [`${options.smallFiles} × ${formatSize(options.smallFileSizeBytes)} small files`])
       ]
       const title = `p2p-file-transfer benchmark: ${workload.join(', ')}, ${options.runs} interleaved run(s), all on 127.0.0.1`
@@ -132,6 +134,7 @@ interface CaseDeps {
 
 function createCase (id: CaseId, deps: CaseDeps): BenchCase {
   const { workDir, timeoutMs, source, smallFiles, server } = deps
+  const { cpuProfDir } = deps.options
   const need = <T>(value: T | undefined): T => {
     if (value === undefined) throw new Error(`case ${id} is missing its input`)
     return value
@@ -140,13 +143,15 @@ function createCase (id: CaseId, deps: CaseDeps): BenchCase {
     case 'raw': return createRawTcpPipeCase({ source: need(source), workDir, timeoutMs })
     case 'tls': return createTlsPipeCase({ source: need(source), workDir, timeoutMs })
     case 'scp': return createScpCopyCase({ source: need(source), workDir, timeoutMs, log })
-    case 'ours': return createP2pDirectCase({ source: need(source), workDir, timeoutMs, serverUrl: need(server).url })
-    case 'relayed': return createP2pRelayedCase({ source: need(source), workDir, timeoutMs, serverUrl: need(server).url })
+    case 'stack': return createLibp2pStackCase({ source: need(source), workDir, timeoutMs })
+    case 'ours': return createP2pDirectCase({ source: need(source), workDir, timeoutMs, serverUrl: need(server).url, cpuProfDir })
+    case 'relayed': return createP2pRelayedCase({ source: need(source), workDir, timeoutMs, serverUrl: need(server).url, cpuProfDir })
     case 'small': return createP2pSmallFilesCase({
       smallFiles: need(smallFiles),
       workDir,
       timeoutMs: MIN_RUN_TIMEOUT_MS + deps.options.smallFiles * SMALL_FILE_TIMEOUT_MS,
-      serverUrl: need(server).url
+      serverUrl: need(server).url,
+      cpuProfDir
     })
   }
 }

@@ -1,10 +1,11 @@
 import { createHash, randomBytes } from 'node:crypto'
 import { createWriteStream } from 'node:fs'
-import { mkdir, writeFile } from 'node:fs/promises'
+import { mkdir, truncate, writeFile } from 'node:fs/promises'
 import { basename, join } from 'node:path'
 import { Readable } from 'node:stream'
 import { pipeline } from 'node:stream/promises'
 import { MIB } from './constants.ts'
+import { hashFile } from './measure/tree-digest.ts'
 
 /** The one file every big-file case sends, and what must arrive. */
 export interface SourceFile {
@@ -37,6 +38,16 @@ export async function writeSourceFile (path: string, sizeBytes: number): Promise
   })())
   await pipeline(source, createWriteStream(path))
   return { path, sizeBytes, digest: `${sizeBytes}:${hash.digest('hex')}` }
+}
+
+/**
+ * A sparse file of `sizeBytes` (all zeros, one hole): a 10 GiB memory test costs no disk
+ * or time on the sending side. Its digest is still computed by reading it, like any file.
+ */
+export async function writeSparseFile (path: string, sizeBytes: number): Promise<SourceFile> {
+  await writeFile(path, '')
+  await truncate(path, sizeBytes)
+  return { path, sizeBytes, digest: `${sizeBytes}:${await hashFile(path)}` }
 }
 
 /** Writes `count` random files of `sizeBytes` each into `dir` (one flat folder). */

@@ -9,6 +9,8 @@ export interface P2pCaseDeps {
   serverUrl: string
   workDir: string
   timeoutMs: number
+  /** Write a V8 CPU profile of both client processes here. @default none */
+  cpuProfDir?: string
 }
 
 /** Ours, end to end: `p2p-client send` → `receive` over a direct libp2p connection. */
@@ -33,7 +35,8 @@ export async function sendOneFile (deps: P2pCaseDeps & { source: SourceFile }, i
       runDir,
       senderDataDir: join(deps.workDir, `${id}-sender-data`),
       relayOnly,
-      timeoutMs: deps.timeoutMs
+      timeoutMs: deps.timeoutMs,
+      cpuProfDir: deps.cpuProfDir
     })
     await assertSameTree(new Map([[basename(deps.source.path), deps.source.digest]]), result.downloads, id)
     return {

@@ -22,7 +22,8 @@ export function createP2pSmallFilesCase (deps: P2pCaseDeps & { smallFiles: Small
           runDir,
           senderDataDir: join(deps.workDir, 'small-sender-data'),
           relayOnly: false,
-          timeoutMs: deps.timeoutMs
+          timeoutMs: deps.timeoutMs,
+          cpuProfDir: deps.cpuProfDir
         })
         await assertSameTree(deps.smallFiles.tree, result.downloads, 'small files')
         return {

@@ -5,7 +5,7 @@ import { spawnMeasured, withTimeout, type MeasuredProcess, type ProcessStats } f
 
 const P2P_CLIENT_BIN = fileURLToPath(new URL('../../apps/p2p-client/bin/p2p-client.js', import.meta.url))
 /** Loopback only: no multicast and no listening on the machine's real interfaces. */
-const LOOPBACK_CLIENT_ENV = { P2PFT_MDNS: '0', P2PFT_LISTEN: '/ip4/127.0.0.1/tcp/0' }
+const LOOPBACK_CLIENT_ENV = { P2PFT_MDNS: '0', P2PFT_UPNP: '0', P2PFT_LISTEN: '/ip4/127.0.0.1/tcp/0' }
 const LISTENING_TIMEOUT_MS = 30_000
 
 export interface P2pTransferOptions {
@@ -17,6 +17,8 @@ export interface P2pTransferOptions {
   senderDataDir: string
   relayOnly: boolean
   timeoutMs: number
+  /** Write a V8 CPU profile of both client processes here. @default none */
+  cpuProfDir?: string
 }
 
 export interface P2pTransferResult {
@@ -38,16 +40,17 @@ export async function runP2pTransfer (options: P2pTransferOptions): Promise<P2pT
   const downloads = join(options.runDir, 'downloads')
   await mkdir(downloads, { recursive: true })
   const running: MeasuredProcess[] = []
+  const nodeArgs = options.cpuProfDir === undefined ? [] : ['--cpu-prof', '--cpu-prof-dir', options.cpuProfDir]
   try {
     const receiver = spawnMeasured(process.execPath, [
-      P2P_CLIENT_BIN, 'receive', '--yes', '--once', '--json', '--name', 'bench-receiver',
+      ...nodeArgs, P2P_CLIENT_BIN, 'receive', '--yes', '--once', '--json', '--name', 'bench-receiver',
       '--server', options.serverUrl, '--data-dir', join(options.runDir, 'receiver-data'), '--dir', downloads
     ], { env: LOOPBACK_CLIENT_ENV })
     running.push(receiver)
     const listening = parseEvent(await receiver.waitForLine('stdout', line => line.includes('"listening"'), LISTENING_TIMEOUT_MS))
     // By PeerId, so a previous run's receiver still listed by the server cannot be picked.
     const sender = spawnMeasured(process.execPath, [
-      P2P_CLIENT_BIN, 'send', '--json', '--to', String(listening.peerId),
+      ...nodeArgs, P2P_CLIENT_BIN, 'send', '--json', '--to', String(listening.peerId),
       '--server', options.serverUrl, '--data-dir', options.senderDataDir, ...options.paths
     ], { env: { ...LOOPBACK_CLIENT_ENV, ...(options.relayOnly ? { P2PFT_RELAY_ONLY: '1' } : {}) } })
     running.push(sender)

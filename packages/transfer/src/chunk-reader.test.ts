@@ -48,3 +48,24 @@ test('a file that vanished is TRANSFER_SOURCE_CHANGED', async (t) => {
 
   await assert.rejects(async () => { for await (const _ of readChunks(path, entry, 16_384)); }, (err: unknown) => isAppError(err, 'TRANSFER_SOURCE_CHANGED'))
 })
+
+test('a consumer that stops early ends cleanly, even when the chunk read ahead fails', async (t) => {
+  const path = join(await tempDir(t), 'f.bin')
+  await writeFile(path, randomBytes(50_000))
+  const entry = await entryFor(path)
+  const unhandled: unknown[] = []
+  const onUnhandled = (reason: unknown): void => { unhandled.push(reason) }
+  process.on('unhandledRejection', onUnhandled)
+  t.after(() => process.off('unhandledRejection', onUnhandled))
+
+  const seen: number[] = []
+  for await (const chunk of readChunks(path, entry, 16_384)) {
+    seen.push(chunk.byteLength)
+    await truncate(path, 100)
+    break
+  }
+  await new Promise(resolve => setImmediate(resolve))
+
+  assert.deepEqual(seen, [16_384])
+  assert.deepEqual(unhandled, [])
+})

@@ -16,12 +16,27 @@ async function assertUnchanged (handle: FileHandle, entry: ManifestEntry): Promi
   if (stats.mtimeMs !== entry.mtimeMs) throw changed(entry, 'was modified')
 }
 
+/** Fills a fresh buffer with `length` bytes from `position`, then checks the file is still as offered. */
+async function readChunk (handle: FileHandle, entry: ManifestEntry, position: number, length: number): Promise<Uint8Array> {
+  const chunk = Buffer.allocUnsafe(length)
+  for (let filled = 0; filled < length;) {
+    const { bytesRead } = await handle.read(chunk, filled, length - filled, position + filled)
+    if (bytesRead === 0) throw changed(entry, 'got shorter')
+    filled += bytesRead
+  }
+  // After every read, not just the last: a file being rewritten stops the transfer at
+  // once instead of after gigabytes of a mixed version (an fstat costs microseconds per MiB).
+  await assertUnchanged(handle, entry)
+  return chunk
+}
+
 /**
  * Reads the file offered as `entry` in pieces of `chunkSizeBytes`, each in a fresh
- * buffer (the stream may still hold the previous one). One chunk at a time: the next is
- * read only when the consumer asks, so memory stays flat whatever the file size. Fails
- * with TRANSFER_SOURCE_CHANGED if the file is gone, resized or modified, checked before
- * the first chunk and after each read, so the peer never gets a file mixed of two versions.
+ * buffer (the stream may still hold the previous one). The next chunk is read while the
+ * consumer works on this one (the disk and the network overlap), never more than that,
+ * so memory stays flat whatever the file size. Fails with TRANSFER_SOURCE_CHANGED if
+ * the file is gone, resized or modified, checked before the first chunk and after each
+ * read, so the peer never gets a file mixed of two versions.
  */
 export async function * readChunks (source: string, entry: ManifestEntry, chunkSizeBytes: number): AsyncGenerator<Uint8Array, void, undefined> {
   let handle: FileHandle
@@ -32,27 +47,32 @@ export async function * readChunks (source: string, entry: ManifestEntry, chunkS
     if (code === 'ENOENT' || code === 'ELOOP' || code === 'ENOTDIR') throw changed(entry, 'was removed or replaced', err)
     throw new AppError('TRANSFER_READ_FAILED', `cannot open ${entry.path}: ${(err as Error).message}`, { cause: err })
   }
+  let ahead: Promise<Uint8Array> | undefined
   try {
     await assertUnchanged(handle, entry)
+    const file = handle
     let position = 0
-    while (position < entry.size) {
+    const readNext = (): Promise<Uint8Array> | undefined => {
+      if (position >= entry.size) return undefined
       const length = Math.min(chunkSizeBytes, entry.size - position)
-      const chunk = Buffer.allocUnsafe(length)
-      for (let filled = 0; filled < length;) {
-        const { bytesRead } = await handle.read(chunk, filled, length - filled, position + filled)
-        if (bytesRead === 0) throw changed(entry, 'got shorter')
-        filled += bytesRead
-      }
+      const read = readChunk(file, entry, position, length)
+      // Handled where it is awaited; this keeps a read the consumer never asks for from being "unhandled".
+      read.catch(() => {})
       position += length
-      // After every read, not just the last: a file being rewritten stops the transfer at
-      // once instead of after gigabytes of a mixed version (an fstat costs microseconds per MiB).
-      await assertUnchanged(handle, entry)
+      return read
+    }
+    ahead = readNext()
+    while (ahead !== undefined) {
+      const chunk = await ahead
+      ahead = readNext()
       yield chunk
     }
   } catch (err) {
     if (err instanceof AppError) throw err
     throw new AppError('TRANSFER_READ_FAILED', `cannot read ${entry.path}: ${(err as Error).message}`, { cause: err })
   } finally {
+    // A consumer that stops early leaves one read in flight: let it end before closing.
+    await ahead?.catch(() => {})
     await handle.close()
   }
 }

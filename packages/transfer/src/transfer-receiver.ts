@@ -2,10 +2,10 @@ import { mkdir, realpath, statfs, unlink, utimes } from 'node:fs/promises'
 import { basename, resolve } from 'node:path'
 import type { Logger } from 'pino'
 import {
-  AppError, DEFAULT_FLOW_WINDOW_BYTES, isAppError, type ErrorCode, type OfferMessage, type ResumePoint, type TransferFrame
+  AppError, DEFAULT_FLOW_WINDOW_BYTES, isAppError, toAppError, type ErrorCode, type OfferMessage, type ResumePoint, type TransferFrame
 } from '@p2pft/protocol'
 import type { ByteStream } from './byte-stream.ts'
-import { FREE_SPACE_MARGIN_BYTES, MAX_DATE_MS, PART_SUFFIX } from './constants.ts'
+import { FREE_SPACE_MARGIN_BYTES, MAX_DATE_MS, MAX_FILES_FINISHING, PART_SUFFIX } from './constants.ts'
 import { planDownload, removeEmptyDirs, restoreDownload, toAbsolute, type DownloadPlan } from './download-plan.ts'
 import { createFileWriter, findPlacedFile, type FileWriter } from './file-writer.ts'
 import { formatBytes } from './format-bytes.ts'
@@ -195,17 +195,23 @@ async function loadResumeState (store: ResumeStore, key: string, expected: Pick<
 }
 
 /** Removes the `.part` files and empty folders a saved state left behind (files in place stay). */
-async function discardState (state: ResumeState, log: Logger): Promise<void> {
+export async function discardState (state: ResumeState, log: Logger): Promise<void> {
   for (const [fileIndex, file] of state.files) {
     const target = state.plan.targets[fileIndex]
-    if (file.placed !== undefined || file.partName === undefined || target === undefined || !file.partName.endsWith(PART_SUFFIX)) continue
-    try {
-      await unlink(toAbsolute(toAbsolute(state.plan.root, target.relativeDir), basename(file.partName)))
-    } catch (err) {
-      if ((err as NodeJS.ErrnoException).code !== 'ENOENT') log.warn({ err }, 'could not remove a .part file')
-    }
+    if (file.placed !== undefined || file.partName === undefined || target === undefined) continue
+    await removePart(state.plan.root, target.relativeDir, file.partName, log)
   }
   await removeEmptyDirs({ log }, state.plan.createdDirs)
+}
+
+/** Removes a `.part` file a journal names (only a name of ours, and only inside its folder). */
+async function removePart (root: string, relativeDir: string, partName: string, log: Logger): Promise<void> {
+  if (!partName.endsWith(PART_SUFFIX)) return
+  try {
+    await unlink(toAbsolute(toAbsolute(root, relativeDir), basename(partName)))
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code !== 'ENOENT') log.warn({ err }, 'could not remove a .part file')
+  }
 }
 
 /**
@@ -229,6 +235,11 @@ export async function receiveTransfer (options: ReceiveTransferOptions): Promise
   const channel = createFrameChannel({ stream: options.stream, log: baseLog }, { signal: options.signal })
   let plan: DownloadPlan | undefined
   let writer: FileWriter | undefined
+  /**
+   * Files whose last chunk arrived, being verified, synced and renamed while the next ones
+   * stream in (so no file waits for the previous one's fsync); a failed one stays here.
+   */
+  const finishing = new Map<number, { writer: FileWriter, settled: Promise<void> }>()
   let journal: ResumeJournal | undefined
   let resume: ResumeState | undefined
   let release: (() => void) | undefined
@@ -307,16 +318,21 @@ export async function receiveTransfer (options: ReceiveTransferOptions): Promise
       return opened
     }
 
-    // What a resume already holds: files in place, and the verified prefix of the next one.
+    // What a resume already holds: files in place (not always a prefix of the offer: files
+    // finish in parallel), and the verified prefix of the first file not in place.
     const completed = new Set<number>()
     const resumePoints: ResumePoint[] = []
     const fileIndexes = offer.entries.flatMap((entry, index) => entry.kind === 'file' ? [index] : [])
     if (resume !== undefined) {
+      let pastFirstPending = false
       for (const fileIndex of fileIndexes) {
         const file = resume.files.get(fileIndex)
         const entry = offer.entries[fileIndex]
         const target = targets[fileIndex]
-        if (file === undefined || entry === undefined || target === undefined) break
+        if (file === undefined || entry === undefined || target === undefined) {
+          pastFirstPending = true
+          continue
+        }
         let placed = file.placed
         if (placed === undefined && file.placingBlake3 !== undefined) {
           // Stopped between the rename and its record: look for the file by its hash.
@@ -332,11 +348,15 @@ export async function receiveTransfer (options: ReceiveTransferOptions): Promise
           resumePoints.push({ fileIndex, verifiedChunks: chunkCount(entry.size, chunkSizeBytes), complete: true, blake3: placed.blake3 })
           continue
         }
-        if (file.partName !== undefined) {
+        if (file.partName !== undefined && !pastFirstPending) {
           writer = await openWriter(fileIndex, { partName: file.partName, chunkHashes: file.chunkHashes })
           if (writer.verifiedChunks > 0) resumePoints.push({ fileIndex, verifiedChunks: writer.verifiedChunks, blake3: writer.prefixBlake3() })
+        } else if (file.partName !== undefined) {
+          // A later file that was still finishing: it comes again whole.
+          await removePart(root, target.relativeDir, file.partName, log)
+          journal?.add({ type: 'reset', fileIndex })
         }
-        break
+        pastFirstPending = true
       }
     }
     const pendingFiles = fileIndexes.filter(fileIndex => !completed.has(fileIndex))
@@ -350,6 +370,29 @@ export async function receiveTransfer (options: ReceiveTransferOptions): Promise
 
     const meter = createProgressMeter({ transferId, direction: 'receive', totalBytes: offer.totalBytes, onProgress: emit, startBytes })
     let received = 0
+    /** Where the last finishing file stands: each reports after the one before, so events and results keep the offer's order. */
+    let lastFinished: Promise<void> = Promise.resolve()
+    /** Verifies, syncs and renames a file whose last chunk arrived, then (after `previous`) tells the sender. */
+    const finishFile = async (fileIndex: number, ended: FileWriter, blake3: string, previous: Promise<void>): Promise<void> => {
+      let saved
+      try {
+        saved = await ended.finish(blake3)
+      } catch (err) {
+        // A whole file that fails its hash is dropped, so a resume fetches all of it again.
+        if (isAppError(err, 'TRANSFER_HASH_MISMATCH')) {
+          await ended.discard()
+          journal?.add({ type: 'reset', fileIndex })
+        }
+        throw err
+      }
+      savedPaths[fileIndex] = toAbsolute(downloadDir, saved.path)
+      journal?.add({ type: 'placed', fileIndex, path: saved.path, blake3: saved.blake3 })
+      journal?.checkpoint()
+      await previous
+      log.debug({ fileIndex, size: saved.size }, 'file verified')
+      emit({ event: 'file-complete', transferId, path: saved.path, size: saved.size, blake3: saved.blake3 })
+      await channel.send({ kind: 'file-result', message: { fileIndex, ok: true, blake3: saved.blake3 } })
+    }
     for (let frame = await next; ; frame = await channel.read()) {
       const expected = pendingFiles[received]
       if (frame.kind === 'chunk') {
@@ -361,29 +404,20 @@ export async function receiveTransfer (options: ReceiveTransferOptions): Promise
       } else if (frame.kind === 'file-end') {
         const { fileIndex } = frame.message
         if (fileIndex !== expected) throw unexpected(frame, `for entry ${fileIndex} where entry ${expected ?? 'none'} was expected`)
-        writer ??= await openWriter(expected)
-        let saved
-        try {
-          saved = await writer.finish(frame.message.blake3)
-        } catch (err) {
-          // A whole file that fails its hash is dropped, so a resume fetches all of it again.
-          if (isAppError(err, 'TRANSFER_HASH_MISMATCH')) {
-            await writer.discard()
-            writer = undefined
-            journal?.add({ type: 'reset', fileIndex })
-          }
-          throw err
-        }
+        const ended = writer ?? await openWriter(expected)
         writer = undefined
         received++
-        savedPaths[fileIndex] = toAbsolute(downloadDir, saved.path)
-        journal?.add({ type: 'placed', fileIndex, path: saved.path, blake3: saved.blake3 })
-        journal?.checkpoint()
-        log.debug({ fileIndex, size: saved.size }, 'file verified')
-        emit({ event: 'file-complete', transferId, path: saved.path, size: saved.size, blake3: saved.blake3 })
-        await channel.send({ kind: 'file-result', message: { fileIndex, ok: true, blake3: saved.blake3 } })
+        if (finishing.size >= MAX_FILES_FINISHING) await Promise.race([...finishing.values()].map(file => file.settled))
+        // A failure stops the transfer through the channel (our next read rejects with it).
+        const settled = finishFile(fileIndex, ended, frame.message.blake3, lastFinished).then(
+          () => { finishing.delete(fileIndex) },
+          (err: unknown) => { channel.interrupt(toAppError(err, 'INTERNAL_ERROR', 'a received file could not be saved')) })
+        finishing.set(fileIndex, { writer: ended, settled })
+        lastFinished = settled
       } else if (frame.kind === 'done') {
         if (expected !== undefined) throw unexpected(frame, `before entry ${expected} arrived`)
+        await Promise.all([...finishing.values()].map(file => file.settled))
+        channel.signal.throwIfAborted()
         await restoreFolderTimes(offer, plan, root, log)
         const files = completed.size + received
         await channel.send({ kind: 'complete', message: { ok: true, verifiedFiles: files } })
@@ -402,16 +436,19 @@ export async function receiveTransfer (options: ReceiveTransferOptions): Promise
     }
   } catch (err) {
     const error = await channel.fail(err)
+    await Promise.all([...finishing.values()].map(file => file.settled))
     const owned = plan !== undefined || resume !== undefined
     const keep = journal !== undefined && owned &&
       (!NOT_RESUMABLE.has(error.code) || (error.code === 'TRANSFER_CANCELLED' && options.keepPartialOnCancel === true))
     if (keep) {
       await writer?.release()
+      for (const file of finishing.values()) await file.writer.release()
       await journal?.flush()
       keptForResume.add(error)
       log.info({ code: error.code, err: error }, 'transfer interrupted; kept for resume')
     } else {
       await writer?.discard()
+      for (const file of finishing.values()) await file.writer.discard()
       if (resume !== undefined) await discardState(resume, log)
       if (plan !== undefined) await removeEmptyDirs({ log }, plan.createdDirs)
       if (owned) await journal?.remove()

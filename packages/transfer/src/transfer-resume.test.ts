@@ -1,7 +1,7 @@
 import { test, type TestContext } from 'node:test'
 import assert from 'node:assert/strict'
 import { randomBytes } from 'node:crypto'
-import { mkdir, mkdtemp, open, readdir, readFile, rm, utimes, writeFile } from 'node:fs/promises'
+import { mkdir, mkdtemp, open, readdir, readFile, rename, rm, utimes, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { pino } from 'pino'
@@ -310,4 +310,34 @@ test('a sender reconnecting while the receiver still holds the old stream takes 
   await assert.rejects(stale, (err: unknown) => isAppError(err, 'TRANSFER_PEER_GONE'))
   assert.ok(valueOf(second.received).resumedBytes > 0)
   assert.ok((await readFile(join(downloadDir, 'big.bin'))).equals(data))
+})
+
+test('a resume after files finished out of order keeps the ones in place and fetches a later partial file whole', async (t) => {
+  const source = await tempDir(t)
+  const downloadDir = await tempDir(t)
+  const folder = join(source, 'album')
+  await mkdir(folder)
+  const files = { 'a.bin': randomBytes(600_000), 'b.bin': randomBytes(700_000), 'c.bin': randomBytes(3_000_000) }
+  for (const [name, data] of Object.entries(files)) await writeFile(join(folder, name), data)
+  const resumeStore = createMemoryResumeStore()
+  const first = await attempt({ paths: [folder] }, { downloadDir, resumeStore }, 2_000_000)
+  assertRejectedWith(first.received, 'TRANSFER_PEER_GONE')
+
+  // As if a.bin was still being synced when the process died, while b.bin was already in place.
+  const [key, records] = [...resumeStore.records][0] ?? assert.fail('no journal kept')
+  const partOf = (name: string): number => {
+    const found = records.find((r): r is { fileIndex: number } => (r as { partName?: string }).partName === `${name}.part`)
+    return found?.fileIndex ?? assert.fail(`no part record for ${name}`)
+  }
+  const a = partOf('a.bin')
+  resumeStore.records.set(key, records.filter(r => !((r as { fileIndex?: number }).fileIndex === a && ['placing', 'placed'].includes((r as { type: string }).type))))
+  await rename(join(downloadDir, 'album', 'a.bin'), join(downloadDir, 'album', 'a.bin.part'))
+  assert.ok((await readdir(join(downloadDir, 'album'))).includes('c.bin.part'))
+
+  const second = await attempt({ paths: [folder] }, { downloadDir, resumeStore })
+  valueOf(second.received)
+  assert.deepEqual((await readdir(join(downloadDir, 'album'))).sort(), ['a.bin', 'b.bin', 'c.bin'])
+  for (const [name, data] of Object.entries(files)) assert.ok((await readFile(join(downloadDir, 'album', name))).equals(data), name)
+  assert.ok(second.sentBytes >= files['c.bin'].byteLength, 'the later partial file comes again whole')
+  assert.ok(second.sentBytes < files['c.bin'].byteLength + files['b.bin'].byteLength, 'the file in place is not sent again')
 })

@@ -2,10 +2,11 @@ import { randomUUID } from 'node:crypto'
 import type { Logger } from 'pino'
 import { blake3, Blake3Hasher } from '@napi-rs/blake-hash'
 import {
-  AppError, DEFAULT_CHUNK_SIZE_BYTES, offerDecoder, type OfferMessage, type ResumePoint, type TransferFrame
+  AppError, DEFAULT_CHUNK_SIZE_BYTES, offerDecoder, type ManifestEntry, type OfferMessage, type ResumePoint, type TransferFrame
 } from '@p2pft/protocol'
 import type { ByteStream } from './byte-stream.ts'
 import { readChunks } from './chunk-reader.ts'
+import { readFilesAhead, type FileToRead } from './read-files-ahead.ts'
 import { createFrameChannel, type FrameChannel } from './frame-channel.ts'
 import { buildManifest, type Manifest } from './manifest-builder.ts'
 import { validateOffer } from './offer-validator.ts'
@@ -18,6 +19,13 @@ export interface SendTransferOptions {
   stream: ByteStream
   /** Absolute or cwd-relative paths of files and folders the user chose. */
   paths: string[]
+  /**
+   * What to offer, instead of building it from `paths`: files still arriving (dropped files
+   * streamed to the daemon) are offered by their announced sizes. @default built from `paths`
+   */
+  manifest?: Manifest
+  /** Reads a manifest source in chunks; for files still arriving, one that waits for their bytes. @default readChunks */
+  readChunks?: ChunkSource
   senderName: string
   log: Logger
   onEvent?: (event: TransferEvent) => void
@@ -38,6 +46,9 @@ export interface SendTransferOptions {
   /** Called with the transferId once it is known (before the offer is sent). */
   onTransferId?: (transferId: string) => void
 }
+
+/** Yields the file `source` (offered as `entry`) in chunks of `chunkSizeBytes`, failing if it is not what was offered. */
+export type ChunkSource = (source: string, entry: ManifestEntry, chunkSizeBytes: number) => AsyncIterable<Uint8Array>
 
 export interface SendResult {
   transferId: string
@@ -111,15 +122,15 @@ function readResumePoints (points: ResumePoint[] | undefined, manifest: Manifest
  * Files the receiver holds are skipped; of a partial file, the verified prefix is read
  * and hashed (for the whole-file hash, and to check it is what the receiver holds) but not sent.
  */
-async function sendFiles (channel: FrameChannel, manifest: Manifest, chunkSizeBytes: number, resume: Map<number, ResumePoint>, flow: FlowWindow, meter: ProgressMeter, progress: SendProgress): Promise<void> {
-  for (const [fileIndex, entry] of manifest.entries.entries()) {
-    if (entry.kind !== 'file') continue
+async function sendFiles (channel: FrameChannel, manifest: Manifest, read: ChunkSource, chunkSizeBytes: number, resume: Map<number, ResumePoint>, flow: FlowWindow, meter: ProgressMeter, progress: SendProgress): Promise<void> {
+  const files = manifest.entries.flatMap((entry, fileIndex) => entry.kind === 'file' && resume.get(fileIndex)?.complete !== true ? [{ fileIndex, entry }] : [])
+  const readFile = ({ fileIndex, entry }: FileToRead): AsyncIterable<Uint8Array> => read(manifest.sources[fileIndex] ?? '', entry, chunkSizeBytes)
+  for await (const { file: { fileIndex, entry }, chunks } of readFilesAhead(files, { read: readFile, chunkSizeBytes })) {
     const point = resume.get(fileIndex)
-    if (point?.complete === true) continue
     const skipChunks = point?.verifiedChunks ?? 0
     const fileHasher = new Blake3Hasher()
     let chunkIndex = 0
-    for await (const chunk of readChunks(manifest.sources[fileIndex] ?? '', entry, chunkSizeBytes)) {
+    for await (const chunk of chunks) {
       fileHasher.update(chunk)
       if (chunkIndex < skipChunks) {
         chunkIndex++
@@ -196,7 +207,7 @@ export async function sendTransfer (options: SendTransferOptions): Promise<SendR
   const channel = createFrameChannel({ stream: options.stream, log }, { signal: options.signal })
   let pump: Promise<void> | undefined
   try {
-    const manifest = await buildManifest(options.paths, { log })
+    const manifest = options.manifest ?? await buildManifest(options.paths, { log })
     if (channel.signal.aborted) throw channel.signal.reason
     if (options.transferId === undefined && options.idSeed !== undefined) {
       transferId = deriveTransferId(options.idSeed, { entries: manifest.entries, chunkSizeBytes, totalBytes: manifest.totalBytes })
@@ -248,7 +259,7 @@ export async function sendTransfer (options: SendTransferOptions): Promise<SendR
     const meter = createProgressMeter({ transferId, direction: 'send', totalBytes: offer.totalBytes, onProgress: emit, startBytes: resumedBytes })
     const progress: SendProgress = { sentHashes: new Map(), doneSent: false }
     const flow = createFlowWindow(response.message.flowWindowBytes, channel.signal)
-    pump = sendFiles(channel, manifest, chunkSizeBytes, resume, flow, meter, progress)
+    pump = sendFiles(channel, manifest, options.readChunks ?? readChunks, chunkSizeBytes, resume, flow, meter, progress)
     await Promise.all([pump, awaitVerdicts(channel, manifest, transferId, resume, flow, progress, emit)])
     await channel.finish()
 
