@@ -90,6 +90,24 @@ describe('send and peers go through the running daemon of the same data dir, and
     assert.equal(jsonLines(json.stdout).at(-1)?.code, 'TRANSFER_SOURCE_NOT_FOUND')
   })
 
+  test('send through the daemon gives up after --retry-for while the transfer stays paused in the daemon', async () => {
+    const carol = spawnClient(bed, ['receive', '--name', 'Carol', '--yes', '--data-dir', join(bed.path, 'carol-data'), '--dir', join(bed.path, 'carol-downloads')])
+    const carolPeerId = String((await carol.waitFor(e => e.event === 'listening')).peerId)
+    for (let i = 0; i < 300 && !(await api.state()).peers.some(peer => peer.peerId === carolPeerId); i++) await new Promise(resolve => setTimeout(resolve, 100))
+    const source = join(bed.path, 'for-carol.bin')
+    await writeRandomFile(source, 512 * 1024 * 1024)
+    const send = spawnClient(bed, ['send', '--to', 'Carol', '--retry-for', '2', '--data-dir', daemonData, source])
+    await send.waitFor(e => e.event === 'progress')
+    await carol.stop('SIGKILL')
+    assert.equal(await send.exited, 1, send.stderr())
+    const failure = send.events.at(-1)
+    assert.equal(failure?.event, 'error')
+    assert.match(String(failure?.message), /still paused after 2 s \(the daemon keeps retrying/)
+    const kept = (await api.state()).transfers.find(transfer => transfer.names[0] === 'for-carol.bin')
+    assert.equal(kept?.status, 'paused', 'the daemon keeps the transfer to resume it')
+    if (kept !== undefined) await api.cancel(kept.id)
+  })
+
   test('a stale endpoint file (its daemon does not answer) makes send work in-process', async () => {
     const staleData = join(bed.path, 'stale-data')
     await mkdir(staleData, { recursive: true })

@@ -30,7 +30,7 @@ export async function runSend (context: CommandContext): Promise<number> {
   const name = stringFlag(context.parsed, 'name')
   if (!relayOnly && dialVia === undefined && name === undefined) {
     const daemon = await findRunningDaemon(context)
-    if (daemon !== undefined) return await sendThroughDaemon(context, daemon, { to, paths, waitMs })
+    if (daemon !== undefined) return await sendThroughDaemon(context, daemon, { to, paths, waitMs, retryForMs })
   }
 
   const client = await createClient({ ...context.clientOptions, name: name ?? context.settings.name, reachable: false })

@@ -13,6 +13,11 @@ export interface DaemonSendOptions {
   paths: string[]
   /** How long to wait for the receiver to come online. */
   waitMs: number
+  /**
+   * How long the transfer may stay paused before this command gives up (exit 1, like the
+   * in-process `send`); the daemon itself keeps retrying and resumes when the peer is back.
+   */
+  retryForMs: number
 }
 
 /**
@@ -34,8 +39,23 @@ export async function sendThroughDaemon (context: CommandContext, api: DaemonCli
     // The failure is thrown and printed once by the command line, as in-process.
     if (event.event !== 'error') context.report(event)
   }
+  let pausedTimer: NodeJS.Timeout | undefined
+  const watchPause = (view: TransferView): void => {
+    if (view.status !== 'paused') {
+      clearTimeout(pausedTimer)
+      pausedTimer = undefined
+      return
+    }
+    if (pausedTimer !== undefined) return
+    pausedTimer = setTimeout(() => {
+      const code = view.error?.code ?? 'TRANSFER_PEER_GONE'
+      outcome.reject(new AppError(isErrorCode(code) ? code : 'TRANSFER_PEER_GONE',
+        `${view.error?.message ?? 'the connection was lost'}; still paused after ${Math.round(options.retryForMs / 1000)} s (the daemon keeps retrying and resumes by itself when ${view.peer.name} is back)`))
+    }, options.retryForMs)
+  }
   const onSnapshot = (view: TransferView): void => {
     peerId = view.peer.peerId
+    watchPause(view)
     if (transferId === undefined && view.transferId !== undefined) {
       transferId = view.transferId
       for (const event of early) if ('transferId' in event && event.transferId === transferId) print(event)
@@ -82,6 +102,7 @@ export async function sendThroughDaemon (context: CommandContext, api: DaemonCli
     id = started.id
     return await outcome.promise
   } finally {
+    clearTimeout(pausedTimer)
     context.signal.removeEventListener('abort', cancel)
     subscription.close()
   }
