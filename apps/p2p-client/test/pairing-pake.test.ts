@@ -98,11 +98,20 @@ describe('pairing two devices through the signal server mailbox (real server, re
 
   test('a server that swaps the two shares (reflects each side\'s own share back) is detected on both sides', async () => {
     const shares = new Map<number, unknown>()
-    const tamper: FrameTamper = (text, direction, connection) => {
+    // The peer's share may reach a side before its own went out: held until it has.
+    const held = new Map<number, (body: unknown) => void>()
+    const tamper: FrameTamper = (text, direction, connection, deliver) => {
       const message = JSON.parse(text) as { type: string, body?: { kind?: string } }
-      if (direction === 'to-server' && message.body?.kind === 'pake') shares.set(connection, message.body)
+      if (direction === 'to-server' && message.body?.kind === 'pake') {
+        shares.set(connection, message.body)
+        held.get(connection)?.(message.body)
+        held.delete(connection)
+      }
       if (direction === 'to-client' && message.type === 'message' && message.body?.kind === 'pake') {
-        return JSON.stringify({ ...message, body: shares.get(connection) })
+        const reflect = (own: unknown): void => { deliver(JSON.stringify({ ...message, body: own })) }
+        if (shares.has(connection)) reflect(shares.get(connection))
+        else held.set(connection, reflect)
+        return undefined
       }
       return text
     }

@@ -1,8 +1,11 @@
 import fastifyWebsocket from '@fastify/websocket'
 import Fastify from 'fastify'
 
-/** Decides what the proxy forwards: return the text to pass on, or undefined to drop the frame. */
-export type FrameTamper = (text: string, direction: 'to-server' | 'to-client', connection: number) => string | undefined
+/**
+ * Decides what the proxy forwards: return the text to pass on, or undefined to drop the frame.
+ * `deliver` sends a text later in the same direction (to hold a frame until something else arrived).
+ */
+export type FrameTamper = (text: string, direction: 'to-server' | 'to-client', connection: number, deliver: (text: string) => void) => string | undefined
 
 export interface WebSocketProxy {
   /** Base URL (http://127.0.0.1:port) to give clients instead of the real server's. */
@@ -32,17 +35,20 @@ export async function startWebSocketProxy (targetUrl: string, path: string, tamp
     upstream.addEventListener('message', (event) => {
       const text = String(event.data)
       frames.push({ direction: 'to-client', connection, text })
-      const out = tamper(text, 'to-client', connection)
-      if (out !== undefined) client.send(out)
+      const toClient = (out: string): void => { client.send(out) }
+      const out = tamper(text, 'to-client', connection, toClient)
+      if (out !== undefined) toClient(out)
     })
     upstream.addEventListener('close', () => { upstreams.delete(upstream); client.close() })
     client.on('message', (data: Buffer) => {
       const text = data.toString()
       frames.push({ direction: 'to-server', connection, text })
-      const out = tamper(text, 'to-server', connection)
-      if (out === undefined) return
-      if (upstream.readyState === WebSocket.OPEN) upstream.send(out)
-      else pending.push(out)
+      const toServer = (out: string): void => {
+        if (upstream.readyState === WebSocket.OPEN) upstream.send(out)
+        else pending.push(out)
+      }
+      const out = tamper(text, 'to-server', connection, toServer)
+      if (out !== undefined) toServer(out)
     })
     client.on('close', () => { upstream.close() })
   })
