@@ -12,7 +12,7 @@ export interface PunchUpgraderComponents {
 }
 
 export interface PunchUpgrader {
-  /** Runs noise + yamux on a punched socket; the result is an ordinary direct libp2p connection. */
+  /** Runs the secure channel (TLS 1.3, or noise) + yamux on a punched socket; the result is an ordinary direct libp2p connection. */
   upgrade: (socket: Socket, remotePeer: PeerId, signal: AbortSignal) => Promise<Connection>
   /** True for connections this upgrader made, so users can be told "hole-punched". */
   isPunched: (connection: Connection) => boolean
@@ -20,7 +20,7 @@ export interface PunchUpgrader {
 
 /**
  * A libp2p service, because services receive the node's upgrader. Both sides of a
- * simultaneous open think they dialled, so the noise roles come from comparing
+ * simultaneous open think they dialled, so the secure-channel roles (initiator, responder) come from comparing
  * PeerIds: two initiators fail, two responders deadlock (DESIGN.md).
  */
 export function punchUpgrader (): (components: PunchUpgraderComponents) => PunchUpgrader {
@@ -68,7 +68,7 @@ async function upgradeAsResponder (components: PunchUpgraderComponents, maConn: 
   try {
     await components.upgrader.upgradeInbound(maConn, { signal })
     const connection = await opened.promise
-    // noise proved who is on the other end; it must be the peer we punched to.
+    // The secure channel proved who is on the other end; it must be the peer we punched to.
     if (!connection.remotePeer.equals(remotePeer)) {
       await connection.close()
       throw new AppError('TRANSFER_DIAL_FAILED', 'the punched connection reached a different device')

@@ -4,7 +4,7 @@ import type { AbortOptions } from '@libp2p/interface'
 import type { Uint8ArrayList } from 'uint8arraylist'
 
 /**
- * A punched TCP socket as a libp2p MultiaddrConnection, so the upgrader can run noise
+ * A punched TCP socket as a libp2p MultiaddrConnection, so the upgrader can run the secure channel
  * and yamux on it. Mirrors @libp2p/tcp's own wrapper, which the package does not export.
  */
 export class PunchedSocketConnection extends AbstractMultiaddrConnection {
