@@ -1,24 +1,11 @@
 import { test } from 'node:test'
 import { pino } from 'pino'
-import { AppError, ERROR_CODES, FRAME_HEADER_BYTES, FRAME_TYPE, encodeChunkFrame, encodeControlFrame, isAppError, type TransferFrame } from '@p2pft/protocol'
-import { createSeededRandom, fuzzTestCase, readTargetCorpus } from '@p2pft/protocol/fuzz'
+import { AppError, ERROR_CODES, FRAME_HEADER_BYTES, FRAME_TYPE, isAppError } from '@p2pft/protocol'
+import { createSeededRandom, encodeFrameView, fuzzTestCase, readTargetCorpus, toFrameView, type FrameView } from '@p2pft/protocol/fuzz'
 import { createFrameChannel } from './frame-channel.ts'
 import { createMemoryStreamPair } from './memory-stream.ts'
 
 const log = pino({ level: 'silent' })
-
-/** A frame with its bytes copied out, so two reads compare equal. */
-type FrameView = Exclude<TransferFrame, { kind: 'chunk' }> | { kind: 'chunk', fileIndex: number, chunkIndex: number, blake3: string, data: string }
-
-function toView (frame: TransferFrame): FrameView {
-  if (frame.kind !== 'chunk') return frame
-  return { kind: 'chunk', fileIndex: frame.fileIndex, chunkIndex: frame.chunkIndex, blake3: Buffer.from(frame.blake3).toString('hex'), data: Buffer.from(frame.data.subarray()).toString('hex') }
-}
-
-function encodeView (frame: FrameView): Uint8Array {
-  if (frame.kind !== 'chunk') return encodeControlFrame(frame)
-  return encodeChunkFrame(frame.fileIndex, frame.chunkIndex, Buffer.from(frame.blake3, 'hex'), Buffer.from(frame.data, 'hex')).subarray()
-}
 
 /**
  * Plays `input` as a peer would send it, in a few pieces, then closes; reads frames
@@ -40,7 +27,7 @@ async function readAllFrames (input: Uint8Array): Promise<FrameView[]> {
   writing.catch(() => {})
   const frames: FrameView[] = []
   try {
-    for (;;) frames.push(toView(await channel.read()))
+    for (;;) frames.push(toFrameView(await channel.read()))
   } catch (err) {
     if (isAppError(err, 'TRANSFER_PEER_GONE')) return frames
     throw err
@@ -60,7 +47,7 @@ test('the frame channel reads 100,000 mutated byte streams to frames, a typed er
     regressions: [...corpus.found, ...corpus.valid.filter(startsWithAbort)],
     mutation: 'bytes',
     decode: readAllFrames,
-    encode: frames => Buffer.concat(frames.map(encodeView)),
+    encode: frames => Buffer.concat(frames.map(encodeFrameView)),
     // An abort frame may carry any code (unknown ones become TRANSFER_CANCELLED); INTERNAL_ERROR only from a bug.
     codes: ERROR_CODES.filter(code => code !== 'INTERNAL_ERROR')
   })

@@ -5,13 +5,14 @@ import { holePunchPayloadDecoder, observedAddressDecoder } from '../hole-punch-m
 import { AcceptOfferRequest, IdParams, SendRequest, SettingsUpdateRequest, UploadFileList, UploadQuery } from '../local-api.ts'
 import { createSchemaDecoder, type SchemaDecoder } from '../schema-decoder.ts'
 import { clientToSignalDecoder, signalToClientDecoder } from '../signal-messages.ts'
-import { FrameDecoder, encodeChunkFrame, encodeControlFrame, type TransferFrame } from '../transfer-frames.ts'
+import { FrameDecoder } from '../transfer-frames.ts'
 import {
   abortDecoder, chunkAckDecoder, completeDecoder, doneDecoder, fileEndDecoder, fileResultDecoder, keepaliveDecoder, offerDecoder,
   offerResponseDecoder
 } from '../transfer-messages.ts'
 import { readTargetCorpus } from './fuzz-corpus.ts'
 import type { FuzzTarget } from './run-fuzz.ts'
+import { encodeFrameView, toFrameView, type FrameView } from './frame-view.ts'
 
 const encoder = new TextEncoder()
 
@@ -61,19 +62,6 @@ export async function jsonFuzzTarget (name: string): Promise<FuzzTarget<unknown>
   }
 }
 
-/** A decoded frame with its bytes copied out, so two decodes compare equal. */
-type FrameView = Exclude<TransferFrame, { kind: 'chunk' }> | { kind: 'chunk', fileIndex: number, chunkIndex: number, blake3: string, data: string }
-
-function toView (frame: TransferFrame): FrameView {
-  if (frame.kind !== 'chunk') return frame
-  return { kind: 'chunk', fileIndex: frame.fileIndex, chunkIndex: frame.chunkIndex, blake3: Buffer.from(frame.blake3).toString('hex'), data: Buffer.from(frame.data.subarray()).toString('hex') }
-}
-
-function encodeView (frame: FrameView): Uint8Array {
-  if (frame.kind !== 'chunk') return encodeControlFrame(frame)
-  return encodeChunkFrame(frame.fileIndex, frame.chunkIndex, Buffer.from(frame.blake3, 'hex'), Buffer.from(frame.data, 'hex')).subarray()
-}
-
 /**
  * The transfer protocol's frame decoder over a whole byte sequence, delivered in two
  * pieces: every whole frame it yields (a trailing partial frame just waits for more).
@@ -91,11 +79,11 @@ export async function frameFuzzTarget (): Promise<FuzzTarget<FrameView[]>> {
       const half = input.byteLength >> 1
       for (const piece of [input.subarray(0, half), input.subarray(half)]) {
         decoder.push(piece)
-        for (let frame = decoder.next(); frame !== undefined; frame = decoder.next()) frames.push(toView(frame))
+        for (let frame = decoder.next(); frame !== undefined; frame = decoder.next()) frames.push(toFrameView(frame))
       }
       return frames
     },
-    encode: frames => Buffer.concat(frames.map(encodeView)),
+    encode: frames => Buffer.concat(frames.map(encodeFrameView)),
     codes: ['PROTOCOL_INVALID_MESSAGE', 'PROTOCOL_MESSAGE_TOO_LARGE']
   }
 }

@@ -6,3 +6,4 @@ export { runFuzz, type FuzzOptions, type FuzzReport, type FuzzTarget } from './r
 export { readTargetCorpus, type TargetCorpus } from './fuzz-corpus.ts'
 export { FUZZ_HANG_BOUND_MS, FUZZ_ITERATIONS } from './constants.ts'
 export { fuzzTestCase } from './fuzz-test-case.ts'
+export { encodeFrameView, toFrameView, type FrameView } from './frame-view.ts'
