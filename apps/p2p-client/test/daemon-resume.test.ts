@@ -1,12 +1,12 @@
 import { after, before, describe, test } from 'node:test'
 import assert from 'node:assert/strict'
-import { readdir } from 'node:fs/promises'
+import { mkdir, readdir } from 'node:fs/promises'
 import { join } from 'node:path'
 import type { Browser, Page } from 'playwright-core'
 import type { DaemonClient } from '@p2pft/daemon-client'
 import type { TransferView } from '@p2pft/protocol'
 import { startDaemon, waitForPeerId } from './support/daemon-fixture.ts'
-import { launchChromium, openPage, SKIP_WITHOUT_CHROMIUM } from './support/gui-fixture.ts'
+import { launchChromium, openPage, SCREENSHOTS_DIR, SKIP_WITHOUT_CHROMIUM } from './support/gui-fixture.ts'
 import { openTestBed, type TestBed } from './support/test-bed.ts'
 import { hashFile, writeRandomFile } from './support/test-files.ts'
 
@@ -67,6 +67,8 @@ describe('the daemon resumes its sends: after the receiver comes back by itself,
     await openTransfers()
     const row = page.getByRole('listitem', { name: 'big.bin to Bob' })
     await row.getByText('Paused — waiting for Bob').waitFor({ timeout: 30_000 })
+    await mkdir(SCREENSHOTS_DIR, { recursive: true })
+    await page.screenshot({ path: join(SCREENSHOTS_DIR, '9-transfers-paused.png'), fullPage: true, animations: 'disabled' })
     assert.equal(await row.getByRole('button', { name: 'Cancel big.bin to Bob' }).isVisible(), true, 'a paused send can be cancelled')
 
     bob = await startDaemon(bed, { name: 'Bob', extraArgs: ['--auto-accept'] })
@@ -102,6 +104,7 @@ describe('the daemon resumes its sends: after the receiver comes back by itself,
     await openTransfers()
     const row = page.getByRole('listitem', { name: 'second.bin to Bob' })
     await row.getByText('Stopped', { exact: true }).waitFor({ timeout: 20_000 })
+    await page.screenshot({ path: join(SCREENSHOTS_DIR, '10-transfers-resume.png'), fullPage: true, animations: 'disabled' })
     const seen: string[] = []
     const finished = waitForTransfer(alice.api, id, seen, view => view.status === 'completed' || (view.status === 'failed' && seen.length > 1))
     await row.getByRole('button', { name: 'Resume second.bin to Bob' }).click()
