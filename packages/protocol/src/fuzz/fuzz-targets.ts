@@ -3,6 +3,7 @@ import type { ErrorCode } from '../error-codes.ts'
 import { infoResponseDecoder } from '../info-messages.ts'
 import { holePunchPayloadDecoder, observedAddressDecoder } from '../hole-punch-messages.ts'
 import { AcceptOfferRequest, IdParams, SendRequest, SettingsUpdateRequest, UploadFileList, UploadQuery } from '../local-api.ts'
+import { clientToPairingDecoder, pairingBodyDecoder, pairingIdentityDecoder, pairingToClientDecoder } from '../pairing-messages.ts'
 import { createSchemaDecoder, type SchemaDecoder } from '../schema-decoder.ts'
 import { clientToSignalDecoder, signalToClientDecoder } from '../signal-messages.ts'
 import { FrameDecoder } from '../transfer-frames.ts'
@@ -36,6 +37,10 @@ export const JSON_DECODERS: Record<string, JsonDecoderSpec> = {
   'info-response': { decoder: infoResponseDecoder, code: 'PROTOCOL_INVALID_MESSAGE' },
   'observed-address': { decoder: observedAddressDecoder, code: 'PROTOCOL_INVALID_MESSAGE' },
   'client-to-signal': { decoder: clientToSignalDecoder, code: 'SIGNAL_INVALID_MESSAGE' },
+  'client-to-pairing': { decoder: clientToPairingDecoder, code: 'PROTOCOL_INVALID_MESSAGE' },
+  'pairing-to-client': { decoder: pairingToClientDecoder, code: 'PROTOCOL_INVALID_MESSAGE' },
+  'pairing-body': { decoder: pairingBodyDecoder, code: 'PROTOCOL_INVALID_MESSAGE' },
+  'pairing-identity': { decoder: pairingIdentityDecoder, code: 'PROTOCOL_INVALID_MESSAGE' },
   'signal-to-client': { decoder: signalToClientDecoder, code: 'SIGNAL_INVALID_MESSAGE' },
   // The daemon's request schemas, decoded the way its own decoders (upload list, accept) do.
   'api-settings-update': { decoder: createSchemaDecoder(SettingsUpdateRequest, 'API_INVALID_REQUEST', 'settings'), code: 'API_INVALID_REQUEST' },

@@ -9,6 +9,10 @@ import type { OfferMessage } from '../transfer-messages.ts'
 const PEER_A = '12D3KooWGzTk5JzfvLbcmEE2cBfj1oyWNbJVtbumYrKXWkuSd8ro'
 const PEER_B = 'QmYyQSo1c1Ym7orWxLYvCrM2EmxFTANf8wXmmE7DWjhx5N'
 const HASH_HEX = 'ab'.repeat(32)
+/** Unpadded base64url of 16, 32 and 64 bytes, as pairing messages carry them. */
+const B64_16 = Buffer.alloc(16, 7).toString('base64url')
+const B64_32 = Buffer.alloc(32, 7).toString('base64url')
+const B64_64 = Buffer.alloc(64, 7).toString('base64url')
 
 const offer: OfferMessage = {
   transferId: 'seed-transfer-01',
@@ -49,6 +53,7 @@ export const JSON_SEEDS: Record<string, Record<string, unknown>> = {
   'client-to-signal': {
     register: { type: 'register', peerId: PEER_A, name: 'Alice', multiaddrs: ['/ip4/127.0.0.1/tcp/4001'], rooms: ['family'], hidden: false, signature: 'c2lnbmF0dXJl' },
     update: { type: 'update', name: 'Alice 2', multiaddrs: [], rooms: [] },
+    paired: { type: 'update', pairTags: [B64_32] },
     signal: { type: 'signal', to: PEER_B, payload: holePunch },
     ping: { type: 'ping' }
   },
@@ -58,11 +63,31 @@ export const JSON_SEEDS: Record<string, Record<string, unknown>> = {
     peers: { type: 'peers', peers: [presencePeer] },
     joined: { type: 'peer-joined', peer: presencePeer },
     updated: { type: 'peer-updated', peer: { ...presencePeer, via: ['room'] } },
+    paired: { type: 'peer-joined', peer: { ...presencePeer, via: ['paired'], rooms: [] } },
     left: { type: 'peer-left', peerId: PEER_B },
     signal: { type: 'signal', from: PEER_B, payload: { ...holePunch, phase: 'answer' } },
     pong: { type: 'pong' },
     error: { type: 'error', code: 'SIGNAL_RATE_LIMITED', message: 'too many messages', fatal: false }
   },
+  'client-to-pairing': {
+    open: { type: 'open' },
+    join: { type: 'join', nameplate: '417' },
+    send: { type: 'send', body: { kind: 'pake', element: B64_32 } }
+  },
+  'pairing-to-client': {
+    opened: { type: 'opened', nameplate: '417', sessionId: B64_16, expiresInMs: 600_000 },
+    connected: { type: 'connected', sessionId: B64_16 },
+    message: { type: 'message', body: { kind: 'confirm', mac: B64_32 } },
+    left: { type: 'peer-left' },
+    error: { type: 'error', code: 'PAIRING_CODE_UNKNOWN', message: 'no device is waiting with this code' }
+  },
+  'pairing-body': {
+    pake: { kind: 'pake', element: B64_32 },
+    confirm: { kind: 'confirm', mac: B64_32 },
+    identity: { kind: 'identity', sealed: 'c2VhbGVkLWlkZW50aXR5LWJ5dGVz' },
+    failed: { kind: 'failed' }
+  },
+  'pairing-identity': { basic: { peerId: PEER_A, name: 'Alice laptop', signature: B64_64 } },
   'api-settings-update': { all: { name: 'Alice', server: 'https://signal.example', room: null, downloadDir: '/home/alice/Downloads', autoAccept: 'ask', trustedPeers: [PEER_B] }, empty: {} },
   'api-send': { basic: { to: 'Bob', paths: ['/home/alice/notes.txt', '/home/alice/photos'] } },
   'api-upload-file-list': { basic: [{ path: 'folder/a.txt', size: 3 }, { path: 'b.bin', size: 0 }] },
