@@ -304,6 +304,7 @@ export function createDaemonService (deps: DaemonServiceDeps, options: DaemonSer
 
   client.directory.on('online', changed)
   client.directory.on('offline', changed)
+  client.directory.on('updated', changed)
   client.node.addEventListener('connection:open', changed)
   client.node.addEventListener('connection:close', changed)
   // Presence also changes names and rooms of peers already listed (the directory reports only arrivals and departures).
@@ -517,6 +518,7 @@ export function createDaemonService (deps: DaemonServiceDeps, options: DaemonSer
       listeners.clear()
       client.directory.off('online', changed)
       client.directory.off('offline', changed)
+      client.directory.off('updated', changed)
       client.node.removeEventListener('connection:open', changed)
       client.node.removeEventListener('connection:close', changed)
       client.signal?.off('peers', changed)

@@ -22,6 +22,8 @@ export interface DirectoryPeer {
 export interface PeerDirectoryEvents {
   online: [peer: DirectoryPeer]
   offline: [peer: DirectoryPeer]
+  /** Still online, but known by another name or found another way (renamed, paired, moved). */
+  updated: [peer: DirectoryPeer]
 }
 
 export interface PeerDirectory extends EventEmitter<PeerDirectoryEvents> {
@@ -31,7 +33,7 @@ export interface PeerDirectory extends EventEmitter<PeerDirectoryEvents> {
   close: () => void
 }
 
-interface LanPeer { name: string, multiaddrs: string[], lastSeenMs: number }
+interface LanPeer { name: string, multiaddrs: string[], lastSeenMs: number, namedAtMs: number }
 
 /** Pause before asking a LAN peer's name (higher PeerId only), and between retries. */
 const LAN_NAME_QUERY_STAGGER_MS = 750
@@ -39,6 +41,8 @@ const LAN_NAME_QUERY_STAGGER_MS = 750
 const LAN_NAME_QUERY_ATTEMPTS = 3
 /** mDNS re-announces every ~10 s; a LAN peer silent for this long has left. */
 const LAN_PEER_EXPIRY_MS = 35_000
+/** A LAN peer's name is asked again when it is seen after this long, so a rename shows without a restart. */
+const LAN_NAME_REFRESH_MS = 30_000
 
 export interface PeerDirectoryDeps {
   node: P2PNode
@@ -81,7 +85,11 @@ export function createPeerDirectory (deps: PeerDirectoryDeps): PeerDirectory {
     const previous = current
     current = next
     for (const [peerId, peer] of previous) if (!next.has(peerId)) emitter.emit('offline', peer)
-    for (const [peerId, peer] of next) if (!previous.has(peerId)) emitter.emit('online', peer)
+    for (const [peerId, peer] of next) {
+      const before = previous.get(peerId)
+      if (before === undefined) emitter.emit('online', peer)
+      else if (before.name !== peer.name || before.via.join() !== peer.via.join()) emitter.emit('updated', peer)
+    }
   }
 
   const onPresence = (peers: PresencePeer[]): void => { presencePeers = peers; refresh() }
@@ -97,7 +105,7 @@ export function createPeerDirectory (deps: PeerDirectoryDeps): PeerDirectory {
       for (let attempt = 1; ; attempt++) {
         try {
           const info = await queryInfo(deps.node, peerId, AbortSignal.any([controller.signal, AbortSignal.timeout(INFO_QUERY_TIMEOUT_MS)]))
-          lanPeers.set(id, { name: info.name, multiaddrs, lastSeenMs: Date.now() })
+          lanPeers.set(id, { name: info.name, multiaddrs, lastSeenMs: Date.now(), namedAtMs: Date.now() })
           refresh()
           return
         } catch (err) {
@@ -120,6 +128,10 @@ export function createPeerDirectory (deps: PeerDirectoryDeps): PeerDirectory {
     const known = lanPeers.get(id.toString())
     if (known !== undefined) {
       known.lastSeenMs = Date.now()
+      if (known.lastSeenMs - known.namedAtMs > LAN_NAME_REFRESH_MS && !lanQueries.has(id.toString())) {
+        known.namedAtMs = known.lastSeenMs
+        void askName(id, addrs)
+      }
       return
     }
     if (!lanQueries.has(id.toString())) void askName(id, addrs)
@@ -165,9 +177,11 @@ export function createPeerDirectory (deps: PeerDirectoryDeps): PeerDirectory {
       function settle (): void {
         clearTimeout(timer)
         emitter.off('online', onOnline)
+        emitter.off('updated', onOnline)
         signal?.removeEventListener('abort', onAbort)
       }
       emitter.on('online', onOnline)
+      emitter.on('updated', onOnline)
       signal?.addEventListener('abort', onAbort)
       check()
     })
