@@ -20,8 +20,12 @@ export const MEMORY_STREAM_BUFFER_BYTES = 256 * 1024
 export const MAX_WIRE_MESSAGE_LENGTH = 1_000
 /** Largest |time| in ms a `Date` (and so utimes) can hold; offered mtimes beyond it are not restored. */
 export const MAX_DATE_MS = 8.64e15
+/** Frames queued for one stream write before `send` waits for it: many small frames per write, at most a few big chunks in memory. */
+export const WRITE_BATCH_BYTES = 256 * 1024
 /** Received files verified, synced and renamed at once while the next ones arrive: enough to hide an fsync per small file, few enough open handles. */
 export const MAX_FILES_FINISHING = 32
+/** `.part` files a receiver creates ahead of the chunks that fill them, so a folder of small files waits for no open per file. */
+export const OPEN_AHEAD_FILES = 16
 /** Bytes of small files a sender reads ahead of the one it sends: hides their disk round trips at little memory. */
 export const READ_AHEAD_BYTES = 4 * 1024 * 1024
 /** Small files read ahead at once, each with an open handle while it is read: well under any fd limit. */

@@ -79,3 +79,27 @@ test('a peer that never sent a keepalive (an older version) is not timed out', a
   await a.write(encodeControlFrame({ kind: 'done', message: {} }))
   assert.equal((await pending).kind, 'done')
 })
+
+test('frames sent in one turn of the event loop reach the stream as one write, in order', async () => {
+  const [a, b] = createMemoryStreamPair()
+  let writes = 0
+  const counted = { ...a, write: async (data: Parameters<typeof a.write>[0]) => { writes++; await a.write(data) } }
+  const local = createFrameChannel({ stream: counted, log })
+  const remote = createFrameChannel({ stream: b, log })
+
+  for (let fileIndex = 0; fileIndex < 3; fileIndex++) await local.send({ kind: 'file-end', message: { fileIndex, blake3: '00'.repeat(32) } })
+  const frames = [await remote.read(), await remote.read(), await remote.read()]
+
+  assert.equal(writes, 1)
+  assert.deepEqual(frames.map(frame => frame.kind === 'file-end' ? frame.message.fileIndex : -1), [0, 1, 2])
+})
+
+test('a write the stream refuses stops a read waiting for the peer with TRANSFER_PEER_GONE', async () => {
+  const [a] = createMemoryStreamPair()
+  const refusing = { ...a, write: async () => { throw new Error('stream reset') } }
+  const channel = createFrameChannel({ stream: refusing, log })
+
+  await channel.send({ kind: 'done', message: {} })
+
+  await assert.rejects(channel.read(), (err: unknown) => isAppError(err, 'TRANSFER_PEER_GONE'))
+})

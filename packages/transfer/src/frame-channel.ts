@@ -1,11 +1,11 @@
 import type { Logger } from 'pino'
-import type { Uint8ArrayList } from 'uint8arraylist'
+import { Uint8ArrayList } from 'uint8arraylist'
 import {
   AppError, FrameDecoder, TRANSFER_KEEPALIVE_INTERVAL_MS, TRANSFER_KEEPALIVE_TIMEOUT_MS, encodeChunkFrame,
   encodeControlFrame, type ControlFrame, type TransferFrame
 } from '@p2pft/protocol'
 import type { ByteStream } from './byte-stream.ts'
-import { ABORT_LINGER_MS, FINISH_TIMEOUT_MS } from './constants.ts'
+import { ABORT_LINGER_MS, FINISH_TIMEOUT_MS, WRITE_BATCH_BYTES } from './constants.ts'
 import { toPeerError, toWireMessage } from './peer-error.ts'
 
 export interface FrameChannelDeps {
@@ -145,16 +145,51 @@ export function createFrameChannel (deps: FrameChannelDeps, options: FrameChanne
     )
   })
 
+  /** Frames not yet handed to the stream, in order. */
+  let queued = new Uint8ArrayList()
+  /** Hands `queued` to the stream until it is empty; undefined when idle. */
+  let pumping: Promise<void> | undefined
+  let writeFailure: AppError | undefined
+
+  // Frames written in one turn of the event loop go out as one stream write: many small
+  // files make a chunk, a file-end, an ack and a file-result each, and one write apiece
+  // cost a muxer frame, a secure-channel record and a syscall apiece.
+  const pump = async (): Promise<void> => {
+    try {
+      await new Promise<void>(resolve => { setImmediate(resolve) })
+      while (queued.byteLength > 0) {
+        const data = queued
+        queued = new Uint8ArrayList()
+        await stream.write(data)
+      }
+    } catch (err) {
+      writeFailure = peerGone('could not write to the peer', err)
+      queued = new Uint8ArrayList()
+      // Whoever wrote has moved on: stop the reads and writes in progress instead.
+      interrupt(writeFailure)
+    } finally {
+      // Synchronously after the last emptiness check: a later write starts a new pump.
+      pumping = undefined
+    }
+  }
+
+  /** Resolves once everything queued so far was handed to the stream; rejects if a write failed. */
+  const flush = async (): Promise<void> => {
+    while (pumping !== undefined) await pumping
+    if (writeFailure !== undefined) throw writeFailure
+  }
+
+  /**
+   * Queues `data` for the stream. Resolves at once while less than WRITE_BATCH_BYTES
+   * wait, else once they are written (backpressure). A failed write interrupts the channel.
+   */
   const write = async (data: Uint8Array | Uint8ArrayList): Promise<void> => {
     if (reason !== undefined) throw reason
+    if (writeFailure !== undefined) throw writeFailure
     lastWriteMs = performance.now()
-    let written: Promise<void>
-    try {
-      written = stream.write(data)
-    } catch (err) {
-      throw peerGone('could not write to the peer', err)
-    }
-    await guard(written.catch((err: unknown) => { throw peerGone('could not write to the peer', err) }))
+    queued.append(data)
+    pumping ??= pump()
+    if (queued.byteLength >= WRITE_BATCH_BYTES) await guard(flush())
   }
 
   // One timer does both jobs: say we are alive when we have been quiet, and notice a
@@ -232,6 +267,7 @@ export function createFrameChannel (deps: FrameChannelDeps, options: FrameChanne
 
     async finish () {
       if (reason !== undefined) throw reason
+      await guard(flush())
       close()
       const closedCleanly = await finishesWithin((async () => {
         await stream.closeWrite()
@@ -249,7 +285,10 @@ export function createFrameChannel (deps: FrameChannelDeps, options: FrameChanne
       if (closed) return error
       close()
       if (!fromPeer.has(error)) {
+        // Frames still queued are dropped; one being written goes out before the abort.
+        queued = new Uint8ArrayList()
         const told = await finishesWithin((async () => {
+          await flush().catch(() => {})
           await stream.write(encodeControlFrame({ kind: 'abort', message: { code: error.code, message: toWireMessage(error.message) } }))
           await stream.closeWrite()
           await drain()

@@ -193,6 +193,26 @@ test('done before every file arrived aborts with PROTOCOL_UNEXPECTED_MESSAGE, ke
   assert.deepEqual(await readdir(downloadDir), ['a.bin'])
 })
 
+test('a failure while later files are being created ahead leaves only the files already saved', async (t) => {
+  const downloadDir = await tempDir(t)
+  const { sender, received } = startReceiver(downloadDir)
+  const data = randomBytes(10)
+
+  await sender.send({ kind: 'offer', message: offerOf(Array.from({ length: 40 }, (_, i) => file(`f${i}.bin`, 10))) })
+  assert.equal((await sender.read()).kind, 'offer-response')
+  await sender.sendChunk(0, 0, blake3(data), data)
+  await sender.send({ kind: 'file-end', message: { fileIndex: 0, blake3: blake3(data).toString('hex') } })
+  assert.equal((await readVerdict(sender)).kind, 'file-result')
+  const hash = blake3(data)
+  data[0] = (data[0] ?? 0) ^ 1
+  await sender.sendChunk(1, 0, hash, data)
+
+  await assertRejectsWith(readVerdict(sender), 'TRANSFER_HASH_MISMATCH')
+  await sender.fail(new Error('test done'))
+  await assertRejectsWith(received, 'TRANSFER_HASH_MISMATCH')
+  assert.deepEqual(await readdir(downloadDir), ['f0.bin'])
+})
+
 test('a symlink already in the download folder is never written through', async (t) => {
   const downloadDir = await tempDir(t)
   const outside = await tempDir(t)

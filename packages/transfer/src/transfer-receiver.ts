@@ -5,7 +5,7 @@ import {
   AppError, DEFAULT_FLOW_WINDOW_BYTES, isAppError, toAppError, type ErrorCode, type OfferMessage, type ResumePoint, type TransferFrame
 } from '@p2pft/protocol'
 import type { ByteStream } from './byte-stream.ts'
-import { FREE_SPACE_MARGIN_BYTES, MAX_DATE_MS, MAX_FILES_FINISHING, PART_SUFFIX } from './constants.ts'
+import { FREE_SPACE_MARGIN_BYTES, MAX_DATE_MS, MAX_FILES_FINISHING, OPEN_AHEAD_FILES, PART_SUFFIX } from './constants.ts'
 import { planDownload, removeEmptyDirs, restoreDownload, toAbsolute, type DownloadPlan } from './download-plan.ts'
 import { createFileWriter, findPlacedFile, type FileWriter } from './file-writer.ts'
 import { formatBytes } from './format-bytes.ts'
@@ -240,6 +240,8 @@ export async function receiveTransfer (options: ReceiveTransferOptions): Promise
    * stream in (so no file waits for the previous one's fsync); a failed one stays here.
    */
   const finishing = new Map<number, { writer: FileWriter, settled: Promise<void> }>()
+  /** Writers being opened for the files after the current one, by position among the files still to come. */
+  const openingAhead = new Map<number, Promise<FileWriter>>()
   let journal: ResumeJournal | undefined
   let resume: ResumeState | undefined
   let release: (() => void) | undefined
@@ -370,6 +372,25 @@ export async function receiveTransfer (options: ReceiveTransferOptions): Promise
 
     const meter = createProgressMeter({ transferId, direction: 'receive', totalBytes: offer.totalBytes, onProgress: emit, startBytes })
     let received = 0
+    /** Position (in `pendingFiles`) of the next file whose `.part` is created ahead; a resumed first file is already open. */
+    let nextToOpen = writer === undefined ? 0 : 1
+    /**
+     * The writer of the file at `position`, opening the next few files' `.part` meanwhile:
+     * each open is a disk round trip that would otherwise hold up reading the next frame.
+     * A resume removes `.part` files created ahead of the file it continues.
+     */
+    const takeWriter = async (position: number): Promise<FileWriter> => {
+      const opening = openingAhead.get(position) ?? openWriter(pendingFiles[position] ?? -1)
+      openingAhead.delete(position)
+      nextToOpen = Math.max(nextToOpen, position + 1)
+      while (nextToOpen < pendingFiles.length && nextToOpen <= position + OPEN_AHEAD_FILES) {
+        const ahead = openWriter(pendingFiles[nextToOpen] ?? -1)
+        // Awaited when its file comes (or on the way out); until then a failure is not "unhandled".
+        ahead.catch(() => {})
+        openingAhead.set(nextToOpen++, ahead)
+      }
+      return await opening
+    }
     /** Where the last finishing file stands: each reports after the one before, so events and results keep the offer's order. */
     let lastFinished: Promise<void> = Promise.resolve()
     /** Verifies, syncs and renames a file whose last chunk arrived, then (after `previous`) tells the sender. */
@@ -397,14 +418,14 @@ export async function receiveTransfer (options: ReceiveTransferOptions): Promise
       const expected = pendingFiles[received]
       if (frame.kind === 'chunk') {
         if (frame.fileIndex !== expected) throw unexpected(frame, `for entry ${frame.fileIndex} where entry ${expected ?? 'none'} was expected`)
-        writer ??= await openWriter(expected)
+        writer ??= await takeWriter(received)
         await writer.write(frame.chunkIndex, frame.blake3, frame.data)
         meter.add(frame.data.byteLength)
         journal?.checkpoint()
       } else if (frame.kind === 'file-end') {
         const { fileIndex } = frame.message
         if (fileIndex !== expected) throw unexpected(frame, `for entry ${fileIndex} where entry ${expected ?? 'none'} was expected`)
-        const ended = writer ?? await openWriter(expected)
+        const ended = writer ?? await takeWriter(received)
         writer = undefined
         received++
         if (finishing.size >= MAX_FILES_FINISHING) await Promise.race([...finishing.values()].map(file => file.settled))
@@ -437,18 +458,21 @@ export async function receiveTransfer (options: ReceiveTransferOptions): Promise
   } catch (err) {
     const error = await channel.fail(err)
     await Promise.all([...finishing.values()].map(file => file.settled))
+    const openedAhead = (await Promise.allSettled(openingAhead.values())).flatMap(opened => opened.status === 'fulfilled' ? [opened.value] : [])
     const owned = plan !== undefined || resume !== undefined
     const keep = journal !== undefined && owned &&
       (!NOT_RESUMABLE.has(error.code) || (error.code === 'TRANSFER_CANCELLED' && options.keepPartialOnCancel === true))
     if (keep) {
       await writer?.release()
       for (const file of finishing.values()) await file.writer.release()
+      for (const opened of openedAhead) await opened.release()
       await journal?.flush()
       keptForResume.add(error)
       log.info({ code: error.code, err: error }, 'transfer interrupted; kept for resume')
     } else {
       await writer?.discard()
       for (const file of finishing.values()) await file.writer.discard()
+      for (const opened of openedAhead) await opened.discard()
       if (resume !== undefined) await discardState(resume, log)
       if (plan !== undefined) await removeEmptyDirs({ log }, plan.createdDirs)
       if (owned) await journal?.remove()

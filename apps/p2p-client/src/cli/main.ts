@@ -1,23 +1,19 @@
 import { isAppError, toAppError } from '@p2pft/protocol'
 import { parseCommandLine, USAGE, type CommandName } from './command-line.ts'
 import { createCommandContext, type CommandContext, type CommandIo } from './command-context.ts'
-import { runDaemon } from './commands/daemon-command.ts'
-import { runBlock, runDevices, runUnblock, runUnpair } from './commands/devices-command.ts'
-import { runPair } from './commands/pair-command.ts'
-import { runPeers } from './commands/peers-command.ts'
-import { runReceive } from './commands/receive-command.ts'
-import { runSend } from './commands/send-command.ts'
 
+// Each command loads only its own modules when it runs: a `send` or `receive` never needs
+// the daemon's local API, history or GUI server (megabytes of resident memory apiece).
 const COMMANDS: Record<CommandName, (context: CommandContext) => Promise<number>> = {
-  daemon: runDaemon,
-  peers: runPeers,
-  send: runSend,
-  receive: runReceive,
-  pair: runPair,
-  devices: runDevices,
-  unpair: runUnpair,
-  block: runBlock,
-  unblock: runUnblock
+  daemon: async (context) => await (await import('./commands/daemon-command.ts')).runDaemon(context),
+  peers: async (context) => await (await import('./commands/peers-command.ts')).runPeers(context),
+  send: async (context) => await (await import('./commands/send-command.ts')).runSend(context),
+  receive: async (context) => await (await import('./commands/receive-command.ts')).runReceive(context),
+  pair: async (context) => await (await import('./commands/pair-command.ts')).runPair(context),
+  devices: async (context) => await (await import('./commands/devices-command.ts')).runDevices(context),
+  unpair: async (context) => await (await import('./commands/devices-command.ts')).runUnpair(context),
+  block: async (context) => await (await import('./commands/devices-command.ts')).runBlock(context),
+  unblock: async (context) => await (await import('./commands/devices-command.ts')).runUnblock(context)
 }
 
 /** Exit codes: 0 done, 1 failed, 2 bad command line, 130 interrupted. */
