@@ -3,7 +3,7 @@ import { basename, join } from 'node:path'
 import { assertSameTree } from '../measure/tree-digest.ts'
 import type { SourceFile } from '../source-files.ts'
 import type { BenchCase, CaseRun } from './bench-case.ts'
-import { runP2pTransfer } from './p2p-transfer.ts'
+import { runP2pTransfer, toCaseRun } from './p2p-transfer.ts'
 
 export interface P2pCaseDeps {
   serverUrl: string
@@ -39,15 +39,7 @@ export async function sendOneFile (deps: P2pCaseDeps & { source: SourceFile }, i
       cpuProfDir: deps.cpuProfDir
     })
     await assertSameTree(new Map([[basename(deps.source.path), deps.source.digest]]), result.downloads, id)
-    return {
-      bytes: deps.source.sizeBytes,
-      files: 1,
-      wallMs: result.wallMs,
-      transferMs: result.transferMs,
-      sender: result.sender,
-      receiver: result.receiver,
-      detail: result.connection
-    }
+    return toCaseRun(result, { bytes: deps.source.sizeBytes, files: 1 })
   } finally {
     await rm(runDir, { recursive: true, force: true })
   }

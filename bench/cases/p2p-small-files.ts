@@ -4,7 +4,7 @@ import { assertSameTree } from '../measure/tree-digest.ts'
 import type { SmallFiles } from '../source-files.ts'
 import type { BenchCase } from './bench-case.ts'
 import type { P2pCaseDeps } from './p2p-direct.ts'
-import { runP2pTransfer } from './p2p-transfer.ts'
+import { runP2pTransfer, toCaseRun } from './p2p-transfer.ts'
 
 /** Ours, direct, with one folder of many small files: per-file costs (offer, hashing, fsync, rename). */
 export function createP2pSmallFilesCase (deps: P2pCaseDeps & { smallFiles: SmallFiles }): BenchCase {
@@ -26,15 +26,7 @@ export function createP2pSmallFilesCase (deps: P2pCaseDeps & { smallFiles: Small
           cpuProfDir: deps.cpuProfDir
         })
         await assertSameTree(deps.smallFiles.tree, result.downloads, 'small files')
-        return {
-          bytes: deps.smallFiles.totalBytes,
-          files: deps.smallFiles.count,
-          wallMs: result.wallMs,
-          transferMs: result.transferMs,
-          sender: result.sender,
-          receiver: result.receiver,
-          detail: result.connection
-        }
+        return toCaseRun(result, { bytes: deps.smallFiles.totalBytes, files: deps.smallFiles.count })
       } finally {
         await rm(runDir, { recursive: true, force: true })
       }

@@ -2,6 +2,7 @@ import { mkdir } from 'node:fs/promises'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { spawnMeasured, withTimeout, type MeasuredProcess, type ProcessStats } from '../measure/process-stats.ts'
+import type { CaseRun } from './bench-case.ts'
 
 const P2P_CLIENT_BIN = fileURLToPath(new URL('../../apps/p2p-client/bin/p2p-client.js', import.meta.url))
 /** Loopback only: no multicast and no listening on the machine's real interfaces. */
@@ -34,6 +35,19 @@ export interface P2pTransferResult {
 }
 
 type JsonEvent = Record<string, unknown> & { event: string }
+
+/** A verified transfer as a row of the report: what was moved, and how the run went. */
+export function toCaseRun (result: P2pTransferResult, moved: { bytes: number, files: number }): CaseRun {
+  return {
+    bytes: moved.bytes,
+    files: moved.files,
+    wallMs: result.wallMs,
+    transferMs: result.transferMs,
+    sender: result.sender,
+    receiver: result.receiver,
+    detail: result.connection
+  }
+}
 
 /** `p2p-client receive --yes --once` and `p2p-client send`, both real processes, end to end. */
 export async function runP2pTransfer (options: P2pTransferOptions): Promise<P2pTransferResult> {

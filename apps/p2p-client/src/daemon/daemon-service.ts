@@ -307,8 +307,6 @@ export function createDaemonService (deps: DaemonServiceDeps, options: DaemonSer
   client.directory.on('updated', changed)
   client.node.addEventListener('connection:open', changed)
   client.node.addEventListener('connection:close', changed)
-  // Presence also changes names and rooms of peers already listed (the directory reports only arrivals and departures).
-  client.signal?.on('peers', changed)
   client.signal?.on('registered', () => { signalConnected = true; changed() })
   client.signal?.on('disconnected', () => { signalConnected = false; changed() })
 
@@ -521,7 +519,6 @@ export function createDaemonService (deps: DaemonServiceDeps, options: DaemonSer
       client.directory.off('updated', changed)
       client.node.removeEventListener('connection:open', changed)
       client.node.removeEventListener('connection:close', changed)
-      client.signal?.off('peers', changed)
     }
   }
 }
