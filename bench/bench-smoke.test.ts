@@ -13,6 +13,6 @@ test('the benchmark runs every case end to end on a small file', async () => {
   const { stdout } = await run(process.execPath, [BENCH, '--size', '16MiB', '--runs', '1', '--small-files', '200', '--json'], { maxBuffer: 16 * 1024 * 1024 })
   const report = JSON.parse(stdout) as { cases: Array<{ id: string, skipped: string | null, runs: unknown[] }> }
   const ran = report.cases.filter(c => c.skipped === null).map(c => c.id)
-  for (const id of ['raw', 'stack', 'ours', 'relayed', 'small']) assert.ok(ran.includes(id), `${id} ran`)
+  for (const id of ['raw', 'stack', 'nolane', 'ours', 'relayed', 'small']) assert.ok(ran.includes(id), `${id} ran`)
   for (const c of report.cases) if (c.skipped === null) assert.equal(c.runs.length, 1, `${c.id} has its run`)
 })

@@ -10,7 +10,7 @@ import { join } from 'node:path'
 import { BENCH_USAGE, parseBenchOptions, UsageError, type BenchOptions } from './bench-options.ts'
 import type { BenchCase, CaseId, CaseRun } from './cases/bench-case.ts'
 import { createLibp2pStackCase } from './cases/libp2p-stack.ts'
-import { createP2pDirectCase } from './cases/p2p-direct.ts'
+import { createP2pDirectCase, createP2pStreamCase } from './cases/p2p-direct.ts'
 import { createP2pRelayedCase } from './cases/p2p-relayed.ts'
 import { createP2pSmallFilesCase } from './cases/p2p-small-files.ts'
 import { createRawTcpPipeCase } from './cases/raw-tcp-pipe.ts'
@@ -61,7 +61,7 @@ async function main (argv: string[]): Promise<number> {
     const startedAt = Date.now()
 
     let source: SourceFile | undefined
-    if (needs('raw', 'tls', 'scp', 'stack', 'ours', 'relayed')) {
+    if (needs('raw', 'tls', 'scp', 'stack', 'nolane', 'ours', 'relayed')) {
       log(`writing a ${formatSize(options.sizeBytes)} ${options.sparse ? 'sparse' : 'random'} file in ${workDir}`)
       const path = join(workDir, 'bench-file.bin')
       source = options.sparse ? await writeSparseFile(path, options.sizeBytes) : await writeSourceFile(path, options.sizeBytes)
@@ -71,7 +71,7 @@ async function main (argv: string[]): Promise<number> {
       log(`writing ${options.smallFiles} files of ${formatSize(options.smallFileSizeBytes)}`)
       smallFiles = await writeSmallFiles(join(workDir, 'small-source', 'small'), options.smallFiles, options.smallFileSizeBytes)
     }
-    if (needs('ours', 'relayed', 'small')) server = await startSignalServer()
+    if (needs('nolane', 'ours', 'relayed', 'small')) server = await startSignalServer()
 
     const timeoutMs = Math.max(MIN_RUN_TIMEOUT_MS, options.sizeBytes / MIN_EXPECTED_BYTES_PER_SECOND * 1000)
     for (const id of only) cases.push(createCase(id, { workDir, timeoutMs, options, source, smallFiles, server }))
@@ -144,6 +144,7 @@ function createCase (id: CaseId, deps: CaseDeps): BenchCase {
     case 'tls': return createTlsPipeCase({ source: need(source), workDir, timeoutMs })
     case 'scp': return createScpCopyCase({ source: need(source), workDir, timeoutMs, log })
     case 'stack': return createLibp2pStackCase({ source: need(source), workDir, timeoutMs })
+    case 'nolane': return createP2pStreamCase({ source: need(source), workDir, timeoutMs, serverUrl: need(server).url, cpuProfDir })
     case 'ours': return createP2pDirectCase({ source: need(source), workDir, timeoutMs, serverUrl: need(server).url, cpuProfDir })
     case 'relayed': return createP2pRelayedCase({ source: need(source), workDir, timeoutMs, serverUrl: need(server).url, cpuProfDir })
     case 'small': return createP2pSmallFilesCase({

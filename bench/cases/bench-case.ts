@@ -1,7 +1,7 @@
 import type { ProcessStats } from '../measure/process-stats.ts'
 
-export type CaseId = 'raw' | 'tls' | 'scp' | 'stack' | 'ours' | 'relayed' | 'small'
-export const CASE_IDS: readonly CaseId[] = ['raw', 'tls', 'scp', 'stack', 'ours', 'relayed', 'small']
+export type CaseId = 'raw' | 'tls' | 'scp' | 'stack' | 'nolane' | 'ours' | 'relayed' | 'small'
+export const CASE_IDS: readonly CaseId[] = ['raw', 'tls', 'scp', 'stack', 'nolane', 'ours', 'relayed', 'small']
 
 /** One transfer of one case, verified before it is returned. */
 export interface CaseRun {

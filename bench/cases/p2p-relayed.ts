@@ -9,7 +9,7 @@ export function createP2pRelayedCase (deps: P2pCaseDeps & { source: SourceFile }
     label: 'ours, relayed',
     timing: 'send start → send exit, through the local signal server\'s relay',
     prepare: async () => undefined,
-    run: async (round) => await sendOneFile(deps, 'relayed', round, true),
+    run: async (round) => await sendOneFile(deps, 'relayed', round, 'relayed'),
     dispose: async () => {}
   }
 }

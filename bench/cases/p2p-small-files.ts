@@ -21,7 +21,7 @@ export function createP2pSmallFilesCase (deps: P2pCaseDeps & { smallFiles: Small
           paths: [deps.smallFiles.dir],
           runDir,
           senderDataDir: join(deps.workDir, 'small-sender-data'),
-          relayOnly: false,
+          path: 'lane',
           timeoutMs: deps.timeoutMs,
           cpuProfDir: deps.cpuProfDir
         })

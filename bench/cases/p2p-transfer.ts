@@ -16,11 +16,14 @@ export interface P2pTransferOptions {
   runDir: string
   /** Reused across runs, so the sender's identity is made once. */
   senderDataDir: string
-  relayOnly: boolean
+  /** `lane`: direct over a data lane (the default), `stream`: direct inside the libp2p connection (lanes off), `relayed`: through the relay. */
+  path: TransferPath
   timeoutMs: number
   /** Write a V8 CPU profile of both client processes here. @default none */
   cpuProfDir?: string
 }
+
+export type TransferPath = 'lane' | 'stream' | 'relayed'
 
 export interface P2pTransferResult {
   /** Sender spawned → sender exited: start-up, discovery, dial, offer, transfer, verification. */
@@ -30,7 +33,7 @@ export interface P2pTransferResult {
   sender: ProcessStats | null
   receiver: ProcessStats | null
   downloads: string
-  /** From the sender's `connection` event, e.g. `direct tcp`. */
+  /** From the sender's `connection` event, e.g. `direct tcp lane`. */
   connection: string
 }
 
@@ -56,17 +59,18 @@ export async function runP2pTransfer (options: P2pTransferOptions): Promise<P2pT
   const running: MeasuredProcess[] = []
   const nodeArgs = options.cpuProfDir === undefined ? [] : ['--cpu-prof', '--cpu-prof-dir', options.cpuProfDir]
   try {
+    const pathEnv = options.path === 'stream' ? { P2PFT_LANE: '0' } : {}
     const receiver = spawnMeasured(process.execPath, [
       ...nodeArgs, P2P_CLIENT_BIN, 'receive', '--yes', '--once', '--json', '--name', 'bench-receiver',
       '--server', options.serverUrl, '--data-dir', join(options.runDir, 'receiver-data'), '--dir', downloads
-    ], { env: LOOPBACK_CLIENT_ENV })
+    ], { env: { ...LOOPBACK_CLIENT_ENV, ...pathEnv } })
     running.push(receiver)
     const listening = parseEvent(await receiver.waitForLine('stdout', line => line.includes('"listening"'), LISTENING_TIMEOUT_MS))
     // By PeerId, so a previous run's receiver still listed by the server cannot be picked.
     const sender = spawnMeasured(process.execPath, [
       ...nodeArgs, P2P_CLIENT_BIN, 'send', '--json', '--to', String(listening.peerId),
       '--server', options.serverUrl, '--data-dir', options.senderDataDir, ...options.paths
-    ], { env: { ...LOOPBACK_CLIENT_ENV, ...(options.relayOnly ? { P2PFT_RELAY_ONLY: '1' } : {}) } })
+    ], { env: { ...LOOPBACK_CLIENT_ENV, ...pathEnv, ...(options.path === 'relayed' ? { P2PFT_RELAY_ONLY: '1' } : {}) } })
     running.push(sender)
 
     const sent = await withTimeout(sender, options.timeoutMs)
@@ -78,15 +82,17 @@ export async function runP2pTransfer (options: P2pTransferOptions): Promise<P2pT
     const connection = events.find(event => event.event === 'connection')
     const done = events.find(event => event.event === 'done')
     if (connection === undefined || done === undefined) throw new Error(`p2p-client send exited 0 without connection and done events:\n${sender.stdout()}`)
-    const expected = options.relayOnly ? 'relayed' : 'direct'
+    const expected = options.path === 'relayed' ? 'relayed' : 'direct'
     if (connection.type !== expected) throw new Error(`expected a ${expected} connection, got ${String(connection.type)} (${String(connection.remoteAddr)})`)
+    // A lane that silently fell back would measure the wrong path.
+    if ((connection.lane === true) !== (options.path === 'lane')) throw new Error(`expected ${options.path === 'lane' ? 'a' : 'no'} data lane, got lane=${String(connection.lane)}`)
     return {
       wallMs: sent.wallMs,
       transferMs: Number(done.durationMs),
       sender: sent.stats,
       receiver: received.stats,
       downloads,
-      connection: `${String(connection.type)} ${String(connection.transport)}`
+      connection: `${String(connection.type)} ${String(connection.transport)}${connection.lane === true ? ' lane' : ''}`
     }
   } finally {
     for (const process of running) process.kill('SIGKILL')

@@ -71,3 +71,5 @@ export const OFFER_BURST_OVERALL = 30
 export const OFFER_INTERVAL_OVERALL_MS = 1_000
 /** Devices whose offer counts are remembered; beyond it, those with a full allowance again are forgotten first. */
 export const MAX_RATE_LIMITED_PEERS = 4096
+/** Where a device accepts direct connections unless told otherwise (P2PFT_LISTEN): every IPv4 interface, a free port. */
+export const DEFAULT_LISTEN_ADDRS = ['/ip4/0.0.0.0/tcp/0']

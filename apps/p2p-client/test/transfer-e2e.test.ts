@@ -1,6 +1,6 @@
 import { after, before, describe, test } from 'node:test'
 import assert from 'node:assert/strict'
-import { readdir } from 'node:fs/promises'
+import { mkdir, readdir } from 'node:fs/promises'
 import { join } from 'node:path'
 import type { JsonProcess } from './support/json-process.ts'
 import { openTestBed, spawnClient, type TestBed } from './support/test-bed.ts'
@@ -49,10 +49,30 @@ describe('two clients and a real signal server on 127.0.0.1', () => {
       assert.ok(side.events.some(e => e.event === 'done'))
     }
     assert.ok(alice.events.some(e => e.event === 'accepted'))
-    assert.ok(alice.events.some(e => e.event === 'connection' && e.type === 'direct'))
+    // Direct: the bytes go over a sealed data lane beside the libp2p connection, on both sides.
+    assert.ok(alice.events.some(e => e.event === 'connection' && e.type === 'direct' && e.lane === true), 'the sender used a lane')
+    assert.ok(bob.process.events.some(e => e.event === 'connection' && e.type === 'direct' && e.lane === true), 'the receiver got the lane')
     const bigComplete = bob.process.events.find(e => e.event === 'file-complete' && e.path === 'big.bin')
     assert.match(String(bigComplete?.blake3), /^[0-9a-f]{64}$/)
     assert.equal(bigComplete?.blake3, sent.get('big.bin')?.split(':')[1])
+  })
+
+  test('a receiver that offers no lane (P2PFT_LANE=0) still gets the files, over the libp2p connection', async () => {
+    const sourceDir = join(bed.path, 'no-lane-files')
+    const source = join(sourceDir, 'no-lane.bin')
+    await mkdir(sourceDir)
+    await writeRandomFile(source, 8 * MIB)
+    const downloads = join(bed.path, 'Erin-downloads')
+    const erin = spawnClient(bed, ['receive', '--name', 'Erin', '--yes', '--once', '--data-dir', join(bed.path, 'Erin-data'), '--dir', downloads], { P2PFT_LANE: '0' })
+    await erin.waitFor(e => e.event === 'listening')
+
+    const alice = spawnClient(bed, ['send', '--to', 'Erin', '--data-dir', join(bed.path, 'alice-data'), source])
+    assert.equal(await alice.exited, 0, alice.stderr())
+    assert.equal(await erin.exited, 0, erin.stderr())
+    const connection = alice.events.find(e => e.event === 'connection')
+    assert.equal(connection?.type, 'direct')
+    assert.equal(connection?.lane, undefined, 'no lane was used')
+    assert.deepEqual(await describeTree(downloads), await describeTree(sourceDir))
   })
 
   test('peers shows a receiver, and stops showing it within 15 s of its exit', async () => {

@@ -31,7 +31,9 @@ export const ClientEvent = Type.Union([
     transport: Type.String(),
     remoteAddr: Type.String(),
     /** Direct only: how it got through (added later: readers must accept its absence). */
-    route: Type.Optional(ConnectionRoute)
+    route: Type.Optional(ConnectionRoute),
+    /** The transfer's bytes go over a direct data lane beside the libp2p connection (docs/protocol.md §4.8). */
+    lane: Type.Optional(Type.Boolean())
   }),
   Type.Object({
     event: Type.Literal('progress'),

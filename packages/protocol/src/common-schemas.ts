@@ -27,3 +27,9 @@ export const MultiaddrList = Type.Array(MultiaddrText, { maxItems: MAX_ANNOUNCED
 export const ErrorCodeText = Type.String({ minLength: 1, maxLength: 64, pattern: '^[A-Z][A-Z0-9_]*$' })
 
 export const ErrorMessageText = Type.String({ maxLength: 1024 })
+
+/** Unpadded base64url text of exactly `bytes` bytes (keys, tickets, signatures). */
+export function base64UrlOf (bytes: number) {
+  const length = Math.ceil(bytes * 4 / 3)
+  return Type.String({ minLength: length, maxLength: length, pattern: '^[A-Za-z0-9_-]+$' })
+}

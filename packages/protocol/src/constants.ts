@@ -75,3 +75,16 @@ export const MAX_JSON_DEPTH = 32
  * bigger inputs are refused with a plain "does not match".
  */
 export const MAX_EXPLAINED_JSON_BYTES = 64 * 1024
+
+/** libp2p protocol that hands out a ticket for a transfer's direct data lane (docs/protocol.md §4.8). */
+export const LANE_PROTOCOL_ID = '/p2pft/lane/1.0.0'
+/** Largest answer of the lane protocol: a port, a ticket and a key. */
+export const MAX_LANE_RESPONSE_BYTES = 1024
+/** Random bytes of a lane ticket: names the ticket in the clear, guessing one is hopeless. */
+export const LANE_TICKET_BYTES = 16
+/** Bytes of a lane's secret: an AES-256 key's worth. */
+export const LANE_SECRET_BYTES = 32
+/** First bytes on a lane's TCP connection, so a stray client or another protocol is told apart at once. */
+export const LANE_MAGIC = 'p2pft-lane/1'
+/** Largest plaintext of one lane record: one default chunk frame plus room, so records stay few and memory bounded. */
+export const MAX_LANE_RECORD_PLAINTEXT_BYTES = 1024 * 1024 + 64 * 1024

@@ -1,5 +1,5 @@
 import Type, { type Static } from 'typebox'
-import { DisplayName, ErrorCodeText, ErrorMessageText, PeerIdText } from './common-schemas.ts'
+import { base64UrlOf, DisplayName, ErrorCodeText, ErrorMessageText, PeerIdText } from './common-schemas.ts'
 import { PAIRING_NAMEPLATE_DIGITS } from './pairing-constants.ts'
 import { createSchemaDecoder } from './schema-decoder.ts'
 
@@ -8,12 +8,6 @@ import { createSchemaDecoder } from './schema-decoder.ts'
  * forwards a few opaque bodies between exactly two sockets, and the CPace bodies the
  * two devices exchange through it. The server never sees the secret part of the code.
  */
-
-/** Unpadded base64url text of exactly `bytes` bytes. */
-function base64UrlOf (bytes: number) {
-  const length = Math.ceil(bytes * 4 / 3)
-  return Type.String({ minLength: length, maxLength: length, pattern: '^[A-Za-z0-9_-]+$' })
-}
 
 export const Nameplate = Type.String({ pattern: `^[0-9]{${PAIRING_NAMEPLATE_DIGITS}}$` })
 export const PairingSessionId = base64UrlOf(16)

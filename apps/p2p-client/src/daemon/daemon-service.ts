@@ -50,6 +50,8 @@ export interface DaemonServiceOptions {
   /** A cancelled receive keeps its partial data for later (`--keep-partial`, Settings). */
   keepPartial: boolean
   relayOnly: boolean
+  /** Send over direct data lanes where the receiver offers one (P2PFT_LANE=0 turns them off). */
+  lane: boolean
   dialogAvailable: boolean
   /** Sends an earlier run left unfinished: listed as stopped, with Resume. */
   restored?: OutgoingTransfer[]
@@ -244,6 +246,7 @@ export function createDaemonService (deps: DaemonServiceDeps, options: DaemonSer
       paths: saved.paths,
       ...(staged === undefined ? {} : { staged: { manifest: staged.manifest, readChunks: staged.readChunks } }),
       relayOnly: options.relayOnly,
+      lane: options.lane,
       waitMs: DEFAULT_PEER_WAIT_MS,
       retryForMs: DAEMON_SEND_RETRY_FOR_MS,
       report: event => { emit(event, id) },

@@ -1,9 +1,12 @@
 import type { Logger } from 'pino'
 import { AppError, TRANSFER_PROTOCOL_ID, toAppError, type ClientEvent } from '@p2pft/protocol'
 import {
-  createReceiveSessions, isResumable, receiveTransfer, type IncomingOffer, type OfferDecision, type ReceiveResult, type ResumeStore
+  createReceiveSessions, isResumable, receiveTransfer, type ByteStream, type IncomingOffer, type OfferDecision, type ReceiveResult, type ResumeStore
 } from '@p2pft/transfer'
+import type { Connection } from '@libp2p/interface'
 import type { P2PNode } from '../p2p/create-p2p-node.ts'
+import { createLaneServer, type LaneServer } from '../lane/lane-server.ts'
+import { serveLaneTickets } from '../lane/serve-lane-tickets.ts'
 import { toByteStream } from '../p2p/byte-stream-adapter.ts'
 import { describeConnection, routeHintsOf } from '../p2p/describe-connection.ts'
 import { createOfferRateLimiter } from './offer-rate-limiter.ts'
@@ -42,6 +45,11 @@ export interface IncomingTransfersDeps {
   resumeStore?: ResumeStore
   /** Whether a cancel keeps the partial data for later instead of removing it (asked as each transfer starts). @default never */
   keepPartialOnCancel?: () => boolean
+  /**
+   * Hosts to listen on for direct data lanes (§4.8), e.g. the libp2p TCP listen hosts.
+   * @default none: every transfer comes over a libp2p stream
+   */
+  laneHosts?: string[]
   /** Free bytes in a folder. @default statfs */
   freeBytes?: (dir: string) => Promise<number>
 }
@@ -54,27 +62,29 @@ export interface IncomingTransfers {
   cancel: (transferId: string) => boolean
 }
 
+/** What serves incoming transfers, for its owner. */
+export interface IncomingTransfersService extends IncomingTransfers {
+  /** Stops taking new lanes (transfers running on them go on until they end). */
+  close: () => void
+}
+
 /** Answers transfer streams: offer → decision → verified files in the download folder. */
-export async function serveIncomingTransfers (deps: IncomingTransfersDeps): Promise<IncomingTransfers> {
+export async function serveIncomingTransfers (deps: IncomingTransfersDeps): Promise<IncomingTransfersService> {
   const log = deps.log.child({ component: 'incoming-transfers' })
   const sessions = createReceiveSessions()
   const running = new Map<string, AbortController>()
   // Turns away floods of offers from unknown devices before anyone is asked.
   const offerLimiter = createOfferRateLimiter()
-  await deps.node.handle(TRANSFER_PROTOCOL_ID, async (stream, connection) => {
+  /** One transfer from `connection`'s peer, over a libp2p stream or a lane opened with a ticket from that connection. */
+  const receiveFrom = async (stream: ByteStream, connection: Connection, isLane: boolean): Promise<void> => {
     const peerId = connection.remotePeer.toString()
-    if (deps.isBlocked?.(peerId) === true) {
-      log.debug({ peerId: peerId.slice(-8) }, 'dropped a stream from a blocked device')
-      stream.abort(new Error('blocked'))
-      return
-    }
     let peer = { peerId, name: deps.nameOf(peerId) ?? peerId.slice(-8) }
     let transferId: string | undefined
     const cancelling = new AbortController()
-    deps.report({ event: 'connection', peer, ...describeConnection(connection, routeHintsOf(deps.node)) })
+    deps.report({ event: 'connection', peer, ...describeConnection(connection, routeHintsOf(deps.node)), ...(isLane ? { lane: true } : {}) })
     try {
       const result = await receiveTransfer({
-        stream: toByteStream(stream),
+        stream,
         downloadDir: deps.downloadDir(),
         log,
         signal: AbortSignal.any([deps.signal, cancelling.signal]),
@@ -116,8 +126,45 @@ export async function serveIncomingTransfers (deps: IncomingTransfersDeps): Prom
     } finally {
       if (transferId !== undefined && running.get(transferId) === cancelling) running.delete(transferId)
     }
+  }
+
+  await deps.node.handle(TRANSFER_PROTOCOL_ID, async (stream, connection) => {
+    if (deps.isBlocked?.(connection.remotePeer.toString()) === true) {
+      log.debug({ peerId: connection.remotePeer.toString().slice(-8) }, 'dropped a stream from a blocked device')
+      stream.abort(new Error('blocked'))
+      return
+    }
+    await receiveFrom(toByteStream(stream), connection, false)
   }, { runOnLimitedConnection: true })
+
+  let lanes: LaneServer<Connection> | undefined
+  if (deps.laneHosts !== undefined && deps.laneHosts.length > 0) {
+    try {
+      lanes = await createLaneServer<Connection>({
+        log,
+        onLane: (stream, holder) => { void receiveFrom(stream, holder.context, true) }
+      }, { hosts: deps.laneHosts })
+      await serveLaneTickets({
+        node: deps.node,
+        lanes,
+        log,
+        isBlocked: peerId => deps.isBlocked?.(peerId) === true,
+        canReachLanes: (connection) => {
+          const { route } = describeConnection(connection, routeHintsOf(deps.node))
+          return route === 'lan' || route === 'public'
+        }
+      })
+    } catch (err) {
+      // Transfers still arrive over libp2p connections, only slower.
+      log.warn({ err }, 'cannot listen for direct data lanes; transfers use the libp2p connection')
+      lanes?.close()
+      lanes = undefined
+    }
+  }
   return {
+    close () {
+      lanes?.close()
+    },
     cancel (transferId) {
       const controller = running.get(transferId)
       controller?.abort(new AppError('TRANSFER_CANCELLED', 'the receiver cancelled the transfer'))

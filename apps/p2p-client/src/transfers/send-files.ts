@@ -5,11 +5,13 @@ import { multiaddr, type Multiaddr } from '@multiformats/multiaddr'
 import { peerIdFromString } from '@libp2p/peer-id'
 import type { Connection } from '@libp2p/interface'
 import { AppError, TRANSFER_PROTOCOL_ID, toAppError, type ClientEvent, type ErrorCode } from '@p2pft/protocol'
-import { sendTransfer, type SendResult, type SendTransferOptions } from '@p2pft/transfer'
+import { sendTransfer, type ByteStream, type SendResult, type SendTransferOptions } from '@p2pft/transfer'
 import { DIAL_TIMEOUT_MS } from '../constants.ts'
 import type { Client } from '../client/create-client.ts'
 import { toByteStream } from '../p2p/byte-stream-adapter.ts'
-import { describeConnection, routeHintsOf } from '../p2p/describe-connection.ts'
+import { describeConnection, routeHintsOf, type ConnectionDescription } from '../p2p/describe-connection.ts'
+import { openLane } from '../lane/open-lane.ts'
+import type { SealedSocketStream } from '../lane/sealed-socket-stream.ts'
 import { isDialableFrom } from '../p2p/lan-first-address-sorter.ts'
 import type { DirectoryPeer } from '../peers/peer-directory.ts'
 import { DEFAULT_RETRY_FOR_MS, retryDelayMs } from './retry-backoff.ts'
@@ -23,6 +25,12 @@ export interface SendFilesOptions {
   staged?: Pick<SendTransferOptions, 'manifest' | 'readChunks'>
   /** Dial only through the relay (tests, and users behind strict firewalls). */
   relayOnly: boolean
+  /**
+   * Over a direct connection, move the bytes over a data lane (a TCP socket of its own,
+   * sealed with keys exchanged inside the libp2p connection, docs/protocol.md §4.8) when
+   * the receiver offers one: it skips libp2p's per-message work. @default true
+   */
+  lane?: boolean
   waitMs: number
   /**
    * Once the receiver accepted, an interrupted transfer is retried (and resumes where it
@@ -116,15 +124,21 @@ interface SendHooks {
   onPunched: (connection: Connection) => void
 }
 
-/** One try: open the transfer stream, send (resuming whatever the receiver holds). */
+/** One try: open the transfer stream (a lane, else a libp2p stream), send (resuming whatever the receiver holds). */
 async function sendOnce (options: SendFilesOptions, peer: DirectoryPeer, connection: Connection, hooks: SendHooks): Promise<SendResult> {
   const peerRef = { peerId: peer.peerId, name: peer.name }
-  options.report({ event: 'connection', peer: peerRef, ...describeConnection(connection, routeHintsOf(options.client.node)) })
-  let stream
-  try {
-    stream = await connection.newStream(TRANSFER_PROTOCOL_ID, { runOnLimitedConnection: true, signal: AbortSignal.any([options.signal, AbortSignal.timeout(DIAL_TIMEOUT_MS)]) })
-  } catch (err) {
-    throw new AppError('TRANSFER_DIAL_FAILED', `connected to ${peer.name} but could not open a transfer stream: ${(err as Error).message}`, { cause: err })
+  const description = describeConnection(connection, routeHintsOf(options.client.node))
+  const lane = await tryLane(options, connection, description)
+  options.report({ event: 'connection', peer: peerRef, ...description, ...(lane === undefined ? {} : { lane: true }) })
+  let stream: ByteStream
+  if (lane !== undefined) {
+    stream = lane
+  } else {
+    try {
+      stream = toByteStream(await connection.newStream(TRANSFER_PROTOCOL_ID, { runOnLimitedConnection: true, signal: AbortSignal.any([options.signal, AbortSignal.timeout(DIAL_TIMEOUT_MS)]) }))
+    } catch (err) {
+      throw new AppError('TRANSFER_DIAL_FAILED', `connected to ${peer.name} but could not open a transfer stream: ${(err as Error).message}`, { cause: err })
+    }
   }
   let transferId = ''
   const upgrade = punchInBackground(options, peer, connection, (punched) => {
@@ -135,7 +149,7 @@ async function sendOnce (options: SendFilesOptions, peer: DirectoryPeer, connect
     return await sendTransfer({
       idSeed: `${options.client.peerId}/${peer.peerId}`,
       onTransferId: (id) => { transferId = id; hooks.onTransferId(id) },
-      stream: toByteStream(stream),
+      stream,
       paths: options.paths,
       ...options.staged,
       senderName: options.client.name,
@@ -151,6 +165,21 @@ async function sendOnce (options: SendFilesOptions, peer: DirectoryPeer, connect
     })
   } finally {
     upgrade.stop()
+  }
+}
+
+/**
+ * A data lane to the peer when the connection is direct and reaches the peer's own
+ * address (a punched path's NAT would drop a second connection; `dialVia` asked for one
+ * path), else undefined: any failure just means the libp2p connection carries the bytes.
+ */
+async function tryLane (options: SendFilesOptions, connection: Connection, description: ConnectionDescription): Promise<SealedSocketStream | undefined> {
+  if (options.lane === false || options.dialVia !== undefined || description.type !== 'direct' || description.route === 'hole-punch') return undefined
+  try {
+    return await openLane(connection, options.log, options.signal)
+  } catch (err) {
+    options.log.info({ err }, 'no direct data lane; sending over the libp2p connection')
+    return undefined
   }
 }
 

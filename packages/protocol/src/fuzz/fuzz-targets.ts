@@ -1,6 +1,7 @@
 import type { TSchema } from 'typebox'
 import type { ErrorCode } from '../error-codes.ts'
 import { infoResponseDecoder } from '../info-messages.ts'
+import { laneResponseDecoder } from '../lane-messages.ts'
 import { holePunchPayloadDecoder, observedAddressDecoder } from '../hole-punch-messages.ts'
 import { AcceptOfferRequest, IdParams, SendRequest, SettingsUpdateRequest, UploadFileList, UploadQuery } from '../local-api.ts'
 import { clientToPairingDecoder, pairingBodyDecoder, pairingIdentityDecoder, pairingToClientDecoder } from '../pairing-messages.ts'
@@ -35,6 +36,7 @@ export const JSON_DECODERS: Record<string, JsonDecoderSpec> = {
   'chunk-ack': { decoder: chunkAckDecoder, code: 'PROTOCOL_INVALID_MESSAGE' },
   'hole-punch': { decoder: holePunchPayloadDecoder, code: 'PROTOCOL_INVALID_MESSAGE' },
   'info-response': { decoder: infoResponseDecoder, code: 'PROTOCOL_INVALID_MESSAGE' },
+  'lane-response': { decoder: laneResponseDecoder, code: 'PROTOCOL_INVALID_MESSAGE' },
   'observed-address': { decoder: observedAddressDecoder, code: 'PROTOCOL_INVALID_MESSAGE' },
   'client-to-signal': { decoder: clientToSignalDecoder, code: 'SIGNAL_INVALID_MESSAGE' },
   'client-to-pairing': { decoder: clientToPairingDecoder, code: 'PROTOCOL_INVALID_MESSAGE' },

@@ -49,6 +49,7 @@ export const JSON_SEEDS: Record<string, Record<string, unknown>> = {
   'chunk-ack': { basic: chunkAck },
   'hole-punch': { offer: holePunch, answer: { ...holePunch, phase: 'answer', ip: '2001:db8::1' }, abort: { p2pft: 'hole-punch', phase: 'abort', attemptId: 'attempt-0001' } },
   'info-response': { basic: { name: 'Bob' } },
+  'lane-response': { basic: { port: 40_123, ticket: 'AAECAwQFBgcICQoLDA0ODw', secret: B64_32 } },
   'observed-address': { ipv4: { ip: '203.0.113.7', port: 51_000 } },
   'client-to-signal': {
     register: { type: 'register', peerId: PEER_A, name: 'Alice', multiaddrs: ['/ip4/127.0.0.1/tcp/4001'], rooms: ['family'], hidden: false, signature: 'c2lnbmF0dXJl' },

@@ -69,6 +69,7 @@ async function attachDaemon (context: CommandContext, client: Client, incoming: 
     keepPartial: options.keepPartial,
     acceptPaired: context.settings.acceptPaired === true,
     relayOnly: context.io.env.P2PFT_RELAY_ONLY === '1',
+    lane: context.io.env.P2PFT_LANE !== '0',
     dialogAvailable: await dialog.isAvailable(),
     restored
   })

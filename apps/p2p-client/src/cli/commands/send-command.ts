@@ -35,7 +35,8 @@ export async function runSend (context: CommandContext): Promise<number> {
 
   const client = await createClient({ ...context.clientOptions, name: name ?? context.settings.name, reachable: false })
   try {
-    await sendFiles({ client, to, paths, relayOnly, waitMs, retryForMs, dialVia, punchDelayMs, report: context.report, log: context.log, signal: context.signal })
+    const lane = context.io.env.P2PFT_LANE !== '0'
+    await sendFiles({ client, to, paths, relayOnly, lane, waitMs, retryForMs, dialVia, punchDelayMs, report: context.report, log: context.log, signal: context.signal })
     return 0
   } finally {
     await client.stop()

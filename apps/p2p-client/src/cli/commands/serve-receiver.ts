@@ -3,7 +3,8 @@ import { AppError } from '@p2pft/protocol'
 import { createClient, type Client } from '../../client/create-client.ts'
 import type { OfferDecision } from '@p2pft/transfer'
 import { join } from 'node:path'
-import { serveIncomingTransfers, type IncomingTransfers, type OfferContext } from '../../transfers/incoming-transfers.ts'
+import { serveIncomingTransfers, type IncomingTransfers, type IncomingTransfersService, type OfferContext } from '../../transfers/incoming-transfers.ts'
+import { laneHostsOf } from '../../lane/lane-hosts.ts'
 import { createFileResumeStore } from '../../transfer-state/file-resume-store.ts'
 import { TRANSFER_STATE_DIR_NAME } from '../../constants.ts'
 import { createOfferPrompt } from '../offer-prompt.ts'
@@ -51,7 +52,7 @@ export async function serveReceiver (context: CommandContext, options: ReceiverO
   const client = await createClient({ ...context.clientOptions, name: options.name, reachable: true })
   let attachment: ReceiverAttachment | undefined
   // The front end gets the receives' controls now; they work once serving starts below.
-  let incoming: IncomingTransfers | undefined
+  let incoming: IncomingTransfersService | undefined
   try {
     attachment = await options.attach?.(client, { cancel: transferId => incoming?.cancel(transferId) ?? false })
   } catch (err) {
@@ -80,6 +81,8 @@ export async function serveReceiver (context: CommandContext, options: ReceiverO
     resumeStore: createFileResumeStore({ dir: join(context.dataDir, TRANSFER_STATE_DIR_NAME), log: context.log }),
     keepPartialOnCancel: attachment?.keepPartial ?? (() => options.keepPartial),
     ...freeBytesFromEnv(context.io.env),
+    // P2PFT_LANE=0: transfers stay inside libp2p connections (unusual firewalls that pass only the libp2p port).
+    laneHosts: context.io.env.P2PFT_LANE === '0' ? undefined : laneHostsOf(context.clientOptions.listen),
     // `--once` waits through an interruption the sender will resume, and ends with the transfer.
     onFinished: (result) => { if (options.once && (result.ok || !result.resumable)) finished.resolve(result.ok ? 0 : 1) }
   })
@@ -98,6 +101,7 @@ export async function serveReceiver (context: CommandContext, options: ReceiverO
 
   const code = await finished.promise
   await attachment?.close()
+  incoming.close()
   await client.stop()
   return code
 }

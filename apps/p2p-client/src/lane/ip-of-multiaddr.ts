@@ -1,0 +1,8 @@
+import type { Multiaddr } from '@multiformats/multiaddr'
+
+/** The IP address a multiaddr starts with (`/ip4/…` or `/ip6/…`), without a zone; undefined for others (dns, circuits are not IPs). */
+export function ipOfMultiaddr (addr: Multiaddr): string | undefined {
+  const first = addr.getComponents()[0]
+  if (first === undefined || (first.name !== 'ip4' && first.name !== 'ip6') || addr.toString().includes('/p2p-circuit')) return undefined
+  return first.value
+}
