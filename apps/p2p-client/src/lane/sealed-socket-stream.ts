@@ -233,6 +233,8 @@ export function createSealedSocketStream (socket: Socket, keys: LaneKeys, option
   async function belowHighWater (): Promise<void> {
     while (socket.writableLength >= LANE_WRITE_HIGH_WATER_BYTES) {
       if (failure !== undefined) throw failure
+      // Closed after a clean end from the peer: nothing will drain any more.
+      if (socket.destroyed) throw laneCut('the lane to the peer is closed')
       await new Promise<void>((resolve) => {
         const settle = (): void => { socket.off('drain', settle); socket.off('close', settle); resolve() }
         socket.on('drain', settle)
