@@ -92,7 +92,7 @@ describe('network lab: two homes behind NAT routers and a public server', { skip
     test(`devices connect directly through mDNS, ${RUNS} runs out of ${RUNS}`, async () => {
       assert.ok(setup !== undefined)
       const results = await sendRuns(setup)
-      assertEveryRun(results, 'direct on the LAN', r => r.connections.length === 1 && r.connections[0] === 'direct/lan' && addressOf(LAB_ADDRESSES.hostC).test(r.remoteAddr))
+      assertEveryRun(results, 'direct on the LAN, on a data lane', r => r.connections.length === 1 && r.connections[0] === 'direct/lan+lane' && addressOf(LAB_ADDRESSES.hostC).test(r.remoteAddr))
     })
   })
 
@@ -111,6 +111,7 @@ describe('network lab: two homes behind NAT routers and a public server', { skip
       assert.ok(setup !== undefined)
       const results = await sendRuns(setup)
       // A punch cannot pass the symmetric NAT, so a direct connection to nat-b's public address is the UPnP port.
+      // No lane: the receiver knows its router maps only the libp2p port and says so at once.
       const mapped = new RegExp(`^/ip4/${LAB_ADDRESSES.natBPublic.replaceAll('.', '\\.')}/tcp/${mappedPort}/`)
       assertEveryRun(results, 'direct through the UPnP port', r => r.connections.length === 1 && r.connections[0] === 'direct/public' && mapped.test(r.remoteAddr))
       const receiverRoutes = new Set(setup.receiver.events.filter(e => e.event === 'connection').map(connectionLabel))

@@ -132,9 +132,10 @@ export async function sendFromHostA (session: LabSession, runNumber: number, opt
   return { result, sender }
 }
 
-/** `relayed`, `direct/hole-punch`, … */
+/** `relayed`, `direct/hole-punch`, `direct/lan+lane` (the bytes on a data lane), … */
 export function connectionLabel (event: JsonEvent): string {
-  return event.route === undefined ? String(event.type) : `${String(event.type)}/${String(event.route)}`
+  const label = event.route === undefined ? String(event.type) : `${String(event.type)}/${String(event.route)}`
+  return event.lane === true ? `${label}+lane` : label
 }
 
 /** Waits until miniupnpd on nat-b forwards a port (the receiver asked for it), and returns that public port. */
