@@ -1,4 +1,7 @@
 #!/usr/bin/env node
+import module from 'node:module'
+import { homedir } from 'node:os'
+import { join } from 'node:path'
 import { setFlagsFromString } from 'node:v8'
 // Runs the TypeScript sources directly (Node's type stripping, Node >= 22.18).
 if (process.features.typescript === undefined || process.features.typescript === false) {
@@ -9,10 +12,34 @@ if (process.features.typescript === undefined || process.features.typescript ===
 // to 16 MiB: transfers allocate few objects but each holds a big buffer, so collecting
 // them sooner frees that memory sooner (bench: peak RSS about 60 MB lower, less CPU per GiB).
 setFlagsFromString('--semi-space-growth-factor=1')
+// Reuse the type-stripped sources and V8's compiled code of earlier runs (NODE_COMPILE_CACHE
+// picks another folder): a one-shot command starts about 0.3 s sooner and never loads the
+// TypeScript stripper (about 15 MB less memory). Entries are keyed by each file's content,
+// so an edited source is compiled afresh; a cache that cannot be written is skipped.
+module.enableCompileCache(join(userCacheDir(), 'compile-cache'))
+const io = { stdout: process.stdout, stderr: process.stderr, stdin: process.stdin, env: process.env }
+// The standard streams' handles count as active resources but never hold the process open.
+const stdioResourceCount = process.getActiveResourcesInfo().filter(resource => resource !== 'Timeout').length
 const { main } = await import('../src/cli/main.ts')
-process.exitCode = await main(process.argv.slice(2), { stdout: process.stdout, stderr: process.stderr, stdin: process.stdin, env: process.env })
+process.exitCode = await main(process.argv.slice(2), io)
 // The command has closed what it opened; libp2p 3.3's stop() leaves a 1 s address-manager
-// timer armed that would hold every send/receive open for a second more. Output gets a
-// moment to flush (the timer is unref'd, so nothing waits for it when nothing else runs).
+// timer armed that would hold every send/receive open for a second more. Exit as soon as
+// nothing but timers is left (closing sockets, file writes and output have finished), and
+// after EXIT_GRACE_MS at the latest (the poll is unref'd: nothing waits for it otherwise).
 const EXIT_GRACE_MS = 100
-setTimeout(() => { process.exit() }, EXIT_GRACE_MS).unref()
+const EXIT_POLL_MS = 5
+const exitByMs = Date.now() + EXIT_GRACE_MS
+const isOnlyTimersLeft = () => process.getActiveResourcesInfo().filter(resource => resource !== 'Timeout').length <= stdioResourceCount
+setInterval(() => {
+  if (Date.now() >= exitByMs || isOnlyTimersLeft()) process.exit()
+}, EXIT_POLL_MS).unref()
+
+/**
+ * The platform's per-user cache folder. Not the shared OS temp dir: code read from a folder
+ * other users can write to would run as this user.
+ */
+function userCacheDir () {
+  if (process.platform === 'win32') return join(process.env.LOCALAPPDATA || join(homedir(), 'AppData', 'Local'), 'P2P File Transfer', 'Cache')
+  if (process.platform === 'darwin') return join(homedir(), 'Library', 'Caches', 'P2P File Transfer')
+  return join(process.env.XDG_CACHE_HOME || join(homedir(), '.cache'), 'p2p-file-transfer')
+}

@@ -3,7 +3,7 @@ import type { Logger } from 'pino'
 import type { PrivateKey } from '@libp2p/interface'
 import { peerIdFromString } from '@libp2p/peer-id'
 import { MAX_DISPLAY_NAME_LENGTH } from '@p2pft/protocol'
-import { SHUTDOWN_TIMEOUT_MS } from '../constants.ts'
+import { DEFAULT_LISTEN_ADDRS, SHUTDOWN_TIMEOUT_MS } from '../constants.ts'
 import { loadOrCreateIdentity } from '../identity/identity-store.ts'
 import { loadDeviceTrustStore, type DeviceTrustStore } from '../pairing/device-trust-store.ts'
 import { createP2PNode, type P2PNode } from '../p2p/create-p2p-node.ts'
@@ -30,9 +30,9 @@ export interface ClientOptions {
   reachable?: boolean
   /** @default true */
   mdns?: boolean
-  /** Map a port on the home router by UPnP and announce it (see createP2PNode). @default false */
+  /** Map a port on the home router by UPnP and announce it (see createP2PNode); reachable clients only. @default false */
   upnp?: boolean
-  /** @default ['/ip4/0.0.0.0/tcp/0'] */
+  /** @default DEFAULT_LISTEN_ADDRS (every IPv4 interface, a free port) */
   listen?: string[]
   userAgent: string
   log: Logger
@@ -63,24 +63,36 @@ export async function createClient (options: ClientOptions): Promise<Client> {
   const trust = await loadDeviceTrustStore(options.dataDir)
   const name = (options.name ?? hostname()).trim().slice(0, MAX_DISPLAY_NAME_LENGTH) || 'device'
   const reachable = options.reachable !== false
-  const listen = [...(options.listen ?? ['/ip4/0.0.0.0/tcp/0']), ...(reachable && options.server !== undefined ? ['/p2p-circuit'] : [])]
-  const node = await createP2PNode({ privateKey, listen, mdns: options.mdns, upnp: options.upnp, userAgent: options.userAgent })
-  const peerId = node.peerId.toString()
-  await serveInfo(node, () => name)
-
-  let signal: SignalClient | undefined
-  const announcedAddresses = (): string[] => selectAnnouncedAddresses(node.getMultiaddrs(), serverIsLoopback)
-
-  if (options.server !== undefined) {
-    signal = createSignalClient({
+  const listen = [...(options.listen ?? DEFAULT_LISTEN_ADDRS), ...(reachable && options.server !== undefined ? ['/p2p-circuit'] : [])]
+  const startSignal = (multiaddrs: string[]): SignalClient | undefined => options.server === undefined
+    ? undefined
+    : createSignalClient({
       server: options.server,
       privateKey,
-      announcement: { name, multiaddrs: reachable ? announcedAddresses() : [], rooms: options.rooms ?? [], pairTags: trust.pairTags() },
+      announcement: { name, multiaddrs, rooms: options.rooms ?? [], pairTags: trust.pairTags() },
       hidden: !reachable,
       log
     })
+  // A client nobody dials announces no addresses, so its session need not wait for the node:
+  // the server answers while libp2p starts (one-shot commands reach their peer sooner).
+  let signal = reachable ? undefined : startSignal([])
+  let node: P2PNode
+  try {
+    // UPnP only where others dial in: a mapping for a dial-out-only client would serve no one.
+    node = await createP2PNode({ privateKey, listen, mdns: options.mdns, upnp: reachable && options.upnp, userAgent: options.userAgent })
+  } catch (err) {
+    signal?.close()
+    throw err
+  }
+  const peerId = node.peerId.toString()
+  await serveInfo(node, () => name)
+
+  const announcedAddresses = (): string[] => selectAnnouncedAddresses(node.getMultiaddrs(), serverIsLoopback)
+
+  if (reachable) {
+    signal = startSignal(announcedAddresses())
     const session = signal
-    if (reachable) {
+    if (session !== undefined) {
       // A relay reservation changes our addresses: tell the server so peers can dial the circuit.
       node.addEventListener('self:peer:update', () => { session.update({ multiaddrs: announcedAddresses() }) })
       session.on('registered', (hello) => {

@@ -5,11 +5,11 @@ import { tls } from '@libp2p/tls'
 import { yamux } from '@libp2p/yamux'
 import { identify, type Identify } from '@libp2p/identify'
 import { ping, type Ping } from '@libp2p/ping'
-import { mdns } from '@libp2p/mdns'
-import { uPnPNAT, type UPnPNAT } from '@libp2p/upnp-nat'
+import type { UPnPNAT } from '@libp2p/upnp-nat'
 import type { PeerDiscovery } from '@libp2p/interface'
 import { punchUpgrader, type PunchUpgrader } from './hole-punch/punch-upgrader.ts'
 import { lanFirstAddressSorter } from './lan-first-address-sorter.ts'
+import { DEFAULT_LISTEN_ADDRS } from '../constants.ts'
 import { circuitRelayTransport } from '@libp2p/circuit-relay-v2'
 import type { PrivateKey } from '@libp2p/interface'
 
@@ -22,7 +22,7 @@ export interface P2PNodeOptions {
   privateKey: PrivateKey
   /**
    * Where to accept direct connections.
-   * @default ['/ip4/0.0.0.0/tcp/0']
+   * @default DEFAULT_LISTEN_ADDRS
    */
   listen?: string[]
   /**
@@ -43,10 +43,16 @@ export interface P2PNodeOptions {
 
 /** Assembles the libp2p node: TCP, TLS (noise as fallback), yamux, identify, ping, circuit relay client, mDNS. */
 export async function createP2PNode (options: P2PNodeOptions): Promise<P2PNode> {
+  // Each is loaded only when turned on: UPnP's SSDP and XML stack alone is ~90 modules and ~6 MB of memory.
+  // mDNS runs as a service (not peerDiscovery) so the directory can hear every answer:
+  // libp2p's own 'peer:discovery' fires only the first time a peer is seen.
+  const lanDiscovery = options.mdns === false ? undefined : (await import('@libp2p/mdns')).mdns({ interval: MDNS_QUERY_INTERVAL_MS })
+  // autoConfirmAddress: we run no AutoNAT; the router itself told us the mapping exists.
+  const portMapping = options.upnp === true ? (await import('@libp2p/upnp-nat')).uPnPNAT({ autoConfirmAddress: true, portMappingDescription: 'p2p-file-transfer' }) : undefined
   return await createLibp2p({
     privateKey: options.privateKey,
     nodeInfo: { userAgent: options.userAgent },
-    addresses: { listen: options.listen ?? ['/ip4/0.0.0.0/tcp/0'] },
+    addresses: { listen: options.listen ?? DEFAULT_LISTEN_ADDRS },
     transports: [tcp(), circuitRelayTransport()],
     // TLS 1.3 first: AES-GCM inside OpenSSL cost about a quarter less CPU per GiB than
     // noise's per-message ChaCha20-Poly1305 and moved 1.3× the bytes (two processes on
@@ -58,15 +64,12 @@ export async function createP2PNode (options: P2PNodeOptions): Promise<P2PNode> 
     // links (DESIGN.md); transfers detect dead peers themselves.
     connectionMonitor: { abortConnectionOnPingFailure: false },
     connectionManager: { addressSorter: lanFirstAddressSorter },
-    // mDNS as a service (not peerDiscovery) so the directory can hear every answer:
-    // libp2p's own 'peer:discovery' fires only the first time a peer is seen.
     services: {
       identify: identify(),
       ping: ping(),
       punchUpgrader: punchUpgrader(),
-      ...(options.mdns === false ? {} : { mdns: mdns({ interval: MDNS_QUERY_INTERVAL_MS }) }),
-      // autoConfirmAddress: we run no AutoNAT; the router itself told us the mapping exists.
-      ...(options.upnp === true ? { upnp: uPnPNAT({ autoConfirmAddress: true, portMappingDescription: 'p2p-file-transfer' }) } : {})
+      ...(lanDiscovery === undefined ? {} : { mdns: lanDiscovery }),
+      ...(portMapping === undefined ? {} : { upnp: portMapping })
     }
   })
 }
