@@ -64,7 +64,6 @@ export function createSealedSocketStream (socket: Socket, keys: LaneKeys, option
   let wake: (() => void) | undefined
   const ready = Promise.withResolvers<void>()
   ready.promise.catch(() => {})
-  let isReady = false
 
   const notify = (): void => { wake?.(); wake = undefined }
   const fail = (err: Error): void => {
@@ -149,10 +148,8 @@ export function createSealedSocketStream (socket: Socket, keys: LaneKeys, option
       throw new AppError('PROTOCOL_INVALID_MESSAGE', 'a lane record failed authentication: the data was changed on the way', { cause: err })
     }
     bodyBytes = undefined
-    if (!isReady) {
-      isReady = true
-      ready.resolve()
-    }
+    // The first record makes the lane ready; resolving again later does nothing.
+    ready.resolve()
     if (recordType === RECORD_CLOSE) hasRemoteClosed = true
     if (plaintext.byteLength > 0) {
       queue.push(plaintext)
