@@ -1,7 +1,7 @@
 import { test, type TestContext } from 'node:test'
 import assert from 'node:assert/strict'
 import { randomBytes } from 'node:crypto'
-import { mkdtemp, rm, stat, truncate, writeFile } from 'node:fs/promises'
+import { appendFile, mkdir, mkdtemp, rm, stat, truncate, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { isAppError, type ManifestEntry } from '@p2pft/protocol'
@@ -68,4 +68,25 @@ test('a consumer that stops early ends cleanly, even when the chunk read ahead f
 
   assert.deepEqual(seen, [16_384])
   assert.deepEqual(unhandled, [])
+})
+
+test('a file that grew, or a folder put in its place, since the manifest is TRANSFER_SOURCE_CHANGED', async (t) => {
+  const dir = await tempDir(t)
+  const grown = join(dir, 'grown.bin')
+  await writeFile(grown, randomBytes(1000))
+  const grownEntry = await entryFor(grown)
+  await appendFile(grown, 'more')
+  const replaced = join(dir, 'replaced.bin')
+  await writeFile(replaced, randomBytes(1000))
+  const replacedEntry = await entryFor(replaced)
+  await rm(replaced)
+  await mkdir(replaced)
+  const emptied = join(dir, 'empty.bin')
+  await writeFile(emptied, '')
+  const emptyEntry = await entryFor(emptied)
+  await writeFile(emptied, 'no longer empty')
+
+  for (const [path, entry] of [[grown, grownEntry], [replaced, replacedEntry], [emptied, emptyEntry]] as const) {
+    await assert.rejects(async () => { for await (const _ of readChunks(path, entry, 16_384)); }, (err: unknown) => isAppError(err, 'TRANSFER_SOURCE_CHANGED'))
+  }
 })

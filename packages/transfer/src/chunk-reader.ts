@@ -35,8 +35,9 @@ async function readChunk (handle: FileHandle, entry: ManifestEntry, position: nu
  * buffer (the stream may still hold the previous one). The next chunk is read while the
  * consumer works on this one (the disk and the network overlap), never more than that,
  * so memory stays flat whatever the file size. Fails with TRANSFER_SOURCE_CHANGED if
- * the file is gone, resized or modified, checked before the first chunk and after each
- * read, so the peer never gets a file mixed of two versions.
+ * the file is gone, resized or modified, checked after each read (and for an empty file,
+ * once), so the peer never gets a file mixed of two versions. Not also before the first
+ * read: a small file would pay a second fstat, and the check after it catches the same.
  */
 export async function * readChunks (source: string, entry: ManifestEntry, chunkSizeBytes: number): AsyncGenerator<Uint8Array, void, undefined> {
   let handle: FileHandle
@@ -49,7 +50,7 @@ export async function * readChunks (source: string, entry: ManifestEntry, chunkS
   }
   let ahead: Promise<Uint8Array> | undefined
   try {
-    await assertUnchanged(handle, entry)
+    if (entry.size === 0) await assertUnchanged(handle, entry)
     const file = handle
     let position = 0
     const readNext = (): Promise<Uint8Array> | undefined => {
@@ -69,6 +70,8 @@ export async function * readChunks (source: string, entry: ManifestEntry, chunkS
     }
   } catch (err) {
     if (err instanceof AppError) throw err
+    // A folder put in the file's place opens, but cannot be read.
+    if ((err as NodeJS.ErrnoException).code === 'EISDIR') throw changed(entry, 'is no longer a regular file', err)
     throw new AppError('TRANSFER_READ_FAILED', `cannot read ${entry.path}: ${(err as Error).message}`, { cause: err })
   } finally {
     // A consumer that stops early leaves one read in flight: let it end before closing.

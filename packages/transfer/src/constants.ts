@@ -32,3 +32,9 @@ export const READ_AHEAD_BYTES = 4 * 1024 * 1024
 export const READ_AHEAD_FILES = 64
 /** A receiver flushes a file to disk in the background after this many new bytes, so the fsync before its rename is short. */
 export const SYNC_AHEAD_BYTES = 64 * 1024 * 1024
+/** lstat calls in flight while a sender lists a folder: a folder of thousands of small files waits for a disk round trip per batch, not per file. */
+export const MANIFEST_STATS_AT_ONCE = 32
+/** A receiver's chunk acks and file results wait up to this long to go out together: one stream write per batch, not per small file. */
+export const REPLY_DELAY_MS = 5
+/** Acknowledged bytes past this go out at once: an eighth of the default flow window, so the sender never waits on the delay. */
+export const ACK_AT_ONCE_BYTES = 1024 * 1024

@@ -1,7 +1,7 @@
 import { test, type TestContext } from 'node:test'
 import assert from 'node:assert/strict'
 import { randomBytes } from 'node:crypto'
-import { mkdtemp, readdir, readFile, readlink, realpath, rm, stat, symlink, writeFile } from 'node:fs/promises'
+import { mkdir, mkdtemp, readdir, readFile, readlink, realpath, rename, rm, stat, symlink, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { pino } from 'pino'
@@ -9,6 +9,7 @@ import { Uint8ArrayList } from 'uint8arraylist'
 import { blake3 } from '@napi-rs/blake-hash'
 import { isAppError, type ManifestEntry } from '@p2pft/protocol'
 import { createFileWriter, type FileWriter } from './file-writer.ts'
+import { createFolderGuard } from './folder-guard.ts'
 
 const log = pino({ level: 'silent' })
 
@@ -74,5 +75,89 @@ test('a folder leading outside the download folder is refused before anything is
     createFileWriter({ log }, { root, dir: join(root, 'escape'), relativeDir: 'escape', name: 'x', entry, chunkSizeBytes: 16_384 }),
     (err: unknown) => isAppError(err, 'TRANSFER_WRITE_FAILED')
   )
+  assert.deepEqual(await readdir(outside), [])
+})
+
+test('a file of one chunk, synced as it is written, is still held to its whole-file hash', async (t) => {
+  const dir = await tempDir(t)
+  const data = randomBytes(5_000)
+  const entry: ManifestEntry = { path: 'one.bin', kind: 'file', size: data.byteLength, mtimeMs: Date.UTC(2011, 5, 1) }
+  const options = { root: dir, dir, relativeDir: '', name: entry.path, entry, chunkSizeBytes: 16_384, sync: true }
+
+  const refused = await createFileWriter({ log }, options)
+  await refused.write(0, blake3(data), new Uint8ArrayList(data))
+  await assert.rejects(refused.finish('0'.repeat(64)), (err: unknown) => isAppError(err, 'TRANSFER_HASH_MISMATCH'))
+  await refused.discard()
+
+  const writer = await createFileWriter({ log }, options)
+  await writer.write(0, blake3(data), new Uint8ArrayList(data))
+  const saved = await writer.finish(blake3(data).toString('hex'))
+
+  assert.deepEqual(saved, { path: 'one.bin', absolutePath: join(dir, 'one.bin'), size: data.byteLength, blake3: blake3(data).toString('hex') })
+  assert.ok((await readFile(join(dir, 'one.bin'))).equals(data))
+  assert.equal((await stat(join(dir, 'one.bin'))).mtimeMs, Date.UTC(2011, 5, 1))
+  assert.deepEqual(await readdir(dir), ['one.bin'])
+})
+
+test('a small file sent in several chunks is checked against the hash of all of them, not the last', async (t) => {
+  const dir = await tempDir(t)
+  const data = randomBytes(100)
+  const [head, tail] = [data.subarray(0, 60), data.subarray(60)]
+  const entry: ManifestEntry = { path: 'split.bin', kind: 'file', size: data.byteLength, mtimeMs: 0 }
+
+  const lastOnly = await writerFor(dir, entry)
+  await lastOnly.write(0, blake3(head), new Uint8ArrayList(head))
+  await lastOnly.write(1, blake3(tail), new Uint8ArrayList(tail))
+  await assert.rejects(lastOnly.finish(blake3(tail).toString('hex')), (err: unknown) => isAppError(err, 'TRANSFER_HASH_MISMATCH'))
+  await lastOnly.discard()
+
+  const whole = await writerFor(dir, entry)
+  await whole.write(0, blake3(head), new Uint8ArrayList(head))
+  await whole.write(1, blake3(tail), new Uint8ArrayList(tail))
+  assert.equal((await whole.finish(blake3(data).toString('hex'))).blake3, blake3(data).toString('hex'))
+  assert.ok((await readFile(join(dir, 'split.bin'))).equals(data))
+})
+
+test('writers sharing a folder guard each refuse a folder leading outside', async (t) => {
+  const root = await tempDir(t)
+  const outside = await tempDir(t)
+  await symlink(outside, join(root, 'escape'))
+  const folders = createFolderGuard(root)
+
+  for (const name of ['x', 'y']) {
+    const entry: ManifestEntry = { path: `escape/${name}`, kind: 'file', size: 1, mtimeMs: 0 }
+    await assert.rejects(
+      createFileWriter({ log }, { root, folders, dir: join(root, 'escape'), relativeDir: 'escape', name, entry, chunkSizeBytes: 16_384 }),
+      (err: unknown) => isAppError(err, 'TRANSFER_WRITE_FAILED')
+    )
+  }
+  assert.deepEqual(await readdir(outside), [])
+})
+
+test('a folder swapped for a symlink after its first file is refused, before creating and before placing a file', async (t) => {
+  const root = await tempDir(t)
+  const outside = await tempDir(t)
+  const sub = join(root, 'sub')
+  await mkdir(sub)
+  const folders = createFolderGuard(root)
+  const writerIn = async (name: string, data: Uint8Array): Promise<FileWriter> => {
+    const entry: ManifestEntry = { path: `sub/${name}`, kind: 'file', size: data.byteLength, mtimeMs: 0 }
+    return await createFileWriter({ log }, { root, folders, dir: sub, relativeDir: 'sub', name, entry, chunkSizeBytes: 16_384, sync: false })
+  }
+  const swapForSymlink = async (): Promise<void> => {
+    await rename(sub, join(root, `moved-${Date.now()}`))
+    await symlink(outside, sub)
+  }
+  const data = randomBytes(100)
+
+  const first = await writerIn('first.bin', data)
+  await first.write(0, blake3(data), new Uint8ArrayList(data))
+  await first.finish(blake3(data).toString('hex'))
+  const placing = await writerIn('placing.bin', data)
+  await placing.write(0, blake3(data), new Uint8ArrayList(data))
+  await swapForSymlink()
+
+  await assert.rejects(placing.finish(blake3(data).toString('hex')), (err: unknown) => isAppError(err, 'TRANSFER_WRITE_FAILED'))
+  await assert.rejects(writerIn('created.bin', data), (err: unknown) => isAppError(err, 'TRANSFER_WRITE_FAILED'))
   assert.deepEqual(await readdir(outside), [])
 })

@@ -5,9 +5,9 @@ import type { Logger } from 'pino'
 import type { Uint8ArrayList } from 'uint8arraylist'
 import { Blake3Hasher } from '@napi-rs/blake-hash'
 import { AppError, type ManifestEntry } from '@p2pft/protocol'
-import { assertInsideRoot } from './assert-inside-root.ts'
 import { MAX_DATE_MS, MAX_NAME_ATTEMPTS, PART_SUFFIX, SYNC_AHEAD_BYTES } from './constants.ts'
 import { toDiskError } from './disk-error.ts'
+import { createFolderGuard, type FolderGuard } from './folder-guard.ts'
 import { fitName, toNumberedName } from './safe-name.ts'
 
 export interface FileWriterDeps {
@@ -17,6 +17,8 @@ export interface FileWriterDeps {
 export interface FileWriterOptions {
   /** Real path of the download folder; nothing is written outside it. */
   root: string
+  /** Checks `dir` lies inside `root`; shared by a transfer's writers so each folder's real path is resolved once. @default a guard of this writer's own */
+  folders?: FolderGuard
   /** Absolute folder the file goes in (inside `root`, already created). */
   dir: string
   /** Path of `dir` relative to `root` with `/` separators, '' for `root` itself. */
@@ -27,7 +29,11 @@ export interface FileWriterOptions {
   entry: ManifestEntry
   /** Largest chunk the offer announced. */
   chunkSizeBytes: number
-  /** fsync before the rename, so a crash never leaves a verified name over missing data. @default true */
+  /**
+   * Data on disk before the rename, so a crash never leaves a verified name over missing
+   * data: a file that comes in one write is opened with O_DSYNC (the write itself syncs),
+   * others get an fsync. @default true
+   */
   sync?: boolean
   /**
    * Continue an earlier `.part` of this file (in `dir`) instead of creating one: its chunks
@@ -130,13 +136,22 @@ async function openExistingPart (path: string): Promise<FileHandle | undefined> 
 }
 
 /**
+ * Checks the chunks of every writer. A native hasher is about 3 KB that only a full GC
+ * frees (V8 does not see it), so one per small file added up to tens of MB; one is enough
+ * since each check runs from reset to digest without yielding.
+ */
+const chunkHasher = new Blake3Hasher()
+/** BLAKE3 of no bytes: the verified prefix of a file before its first chunk. */
+const EMPTY_BLAKE3_HEX = new Blake3Hasher().digest('hex')
+
+/**
  * Reads the first chunks of an earlier `.part` and checks each against its recorded hash;
- * returns the length of the good prefix (having fed it to `fileHasher`). Stops at the
+ * returns the length of the good prefix and a hasher fed with it. Stops at the
  * first chunk that is short or damaged: that one and the rest are fetched again.
  */
-async function verifyPrefix (handle: FileHandle, chunkHashes: Uint8Array[], entry: ManifestEntry, chunkSizeBytes: number, fileHasher: Blake3Hasher): Promise<{ bytes: number, chunks: number }> {
+async function verifyPrefix (handle: FileHandle, chunkHashes: Uint8Array[], entry: ManifestEntry, chunkSizeBytes: number): Promise<{ bytes: number, chunks: number, fileHasher: Blake3Hasher }> {
   const buffer = Buffer.allocUnsafe(Math.min(chunkSizeBytes, Math.max(entry.size, 1)))
-  const chunkHasher = new Blake3Hasher()
+  const fileHasher = new Blake3Hasher()
   let bytes = 0
   let chunks = 0
   for (const expected of chunkHashes) {
@@ -157,15 +172,20 @@ async function verifyPrefix (handle: FileHandle, chunkHashes: Uint8Array[], entr
     bytes += length
     chunks++
   }
-  return { bytes, chunks }
+  return { bytes, chunks, fileHasher }
 }
 
-/** Opens `<name>.part` exclusively ('wx' also refuses a symlink planted under that name). */
-async function openPart (dir: string, name: string): Promise<{ handle: FileHandle, partPath: string }> {
+/** Flags of a new `.part`: created exclusively, which also refuses a symlink planted under its name. */
+const NEW_PART_FLAGS = constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL
+/** Where the platform has it (not Windows): each write returns only once its data is on disk. */
+const SYNCED_WRITES_FLAG: number | undefined = constants.O_DSYNC
+
+/** Opens `<name>.part` exclusively, with `extraFlags`. */
+async function openPart (dir: string, name: string, extraFlags: number): Promise<{ handle: FileHandle, partPath: string }> {
   for (let n = 0; n < MAX_NAME_ATTEMPTS; n++) {
     const partPath = join(dir, fitName(name, n === 0 ? PART_SUFFIX : `.${n}${PART_SUFFIX}`))
     try {
-      return { handle: await open(partPath, 'wx'), partPath }
+      return { handle: await open(partPath, NEW_PART_FLAGS | extraFlags), partPath }
     } catch (err) {
       if (errnoCode(err) !== 'EEXIST') throw err
     }
@@ -203,27 +223,39 @@ export async function createFileWriter (deps: FileWriterDeps, options: FileWrite
   const { entry, root, dir, name } = options
   const log = deps.log
   const sync = options.sync ?? true
-  const chunkHasher = new Blake3Hasher()
-  const fileHasher = new Blake3Hasher()
+  const folders = options.folders ?? createFolderGuard(root)
+  /**
+   * The whole file's hash so far. A file of one chunk gets no hasher of its own: its hash
+   * is that chunk's, already checked (see `chunkHasher` for why that matters).
+   */
+  let fileHasher = entry.size > 0 && entry.size <= options.chunkSizeBytes ? undefined : new Blake3Hasher()
+  let onlyChunkHex = EMPTY_BLAKE3_HEX
+  const fileDigest = (): string => fileHasher?.digest('hex') ?? onlyChunkHex
   let bytes = 0
   let nextChunk = 0
   let pending: Promise<void> = Promise.resolve()
   /** A flush of what was written so far, run while more arrives, so the final fsync has little left to do. */
   let syncing: Promise<void> | undefined
   let unsyncedBytes = 0
+  /**
+   * The file comes in one write opened with O_DSYNC, so that write syncs it: one disk
+   * round trip per small file instead of two (a write, then an fsync).
+   */
+  let syncsOnWrite = false
   let state: 'open' | 'closed' | 'placed' = 'open'
 
   let handle: FileHandle | undefined
   let partPath = ''
   try {
-    await assertInsideRoot(root, dir, entry.path)
+    await folders.check(dir, entry.path)
     const resume = options.resume
     // Only a `.part` of ours is reopened, whatever the journal says.
     if (resume !== undefined && resume.partName.endsWith(PART_SUFFIX)) {
       partPath = join(dir, basename(resume.partName))
       handle = await openExistingPart(partPath)
       if (handle !== undefined) {
-        const prefix = await verifyPrefix(handle, resume.chunkHashes, entry, options.chunkSizeBytes, fileHasher)
+        const prefix = await verifyPrefix(handle, resume.chunkHashes, entry, options.chunkSizeBytes)
+        fileHasher = prefix.fileHasher
         await handle.truncate(prefix.bytes)
         bytes = prefix.bytes
         nextChunk = prefix.chunks
@@ -234,7 +266,12 @@ export async function createFileWriter (deps: FileWriterDeps, options: FileWrite
         log.warn({ path: entry.path }, 'part file gone; fetching the file again')
       }
     }
-    if (handle === undefined) ({ handle, partPath } = await openPart(dir, name))
+    if (handle === undefined) {
+      syncsOnWrite = sync && SYNCED_WRITES_FLAG !== undefined && entry.size > 0 && entry.size <= options.chunkSizeBytes
+      const opened = await openPart(dir, name, syncsOnWrite ? SYNCED_WRITES_FLAG ?? 0 : 0)
+      handle = opened.handle
+      partPath = opened.partPath
+    }
   } catch (err) {
     await handle?.close().catch(() => {})
     throw toDiskError(err, entry.path, options.resume === undefined ? 'creating' : 'resuming')
@@ -250,7 +287,7 @@ export async function createFileWriter (deps: FileWriterDeps, options: FileWrite
 
   const syncAhead = (writtenBytes: number): void => {
     unsyncedBytes += writtenBytes
-    if (!sync || syncing !== undefined || unsyncedBytes < SYNC_AHEAD_BYTES) return
+    if (!sync || syncsOnWrite || syncing !== undefined || unsyncedBytes < SYNC_AHEAD_BYTES) return
     unsyncedBytes = 0
     syncing = file.datasync().finally(() => { syncing = undefined })
     // A failure here shows again in finish's own fsync, which is the one that counts.
@@ -261,7 +298,7 @@ export async function createFileWriter (deps: FileWriterDeps, options: FileWrite
     get bytes () { return bytes },
     get verifiedChunks () { return nextChunk },
     get partName () { return basename(partPath) },
-    prefixBlake3: () => fileHasher.digest('hex'),
+    prefixBlake3: fileDigest,
 
     async write (chunkIndex, blake3, data) {
       if (chunkIndex !== nextChunk) {
@@ -277,10 +314,17 @@ export async function createFileWriter (deps: FileWriterDeps, options: FileWrite
       // Iterate the slices rather than joining them: a join is a copy per chunk.
       chunkHasher.reset()
       for (const buf of data) chunkHasher.update(buf)
-      if (!chunkHasher.digestBuffer().equals(blake3)) {
+      const chunkDigest = chunkHasher.digestBuffer()
+      if (!chunkDigest.equals(blake3)) {
         throw new AppError('TRANSFER_HASH_MISMATCH', `chunk ${chunkIndex} of ${entry.path} failed its hash`)
       }
-      for (const buf of data) fileHasher.update(buf)
+      if (fileHasher === undefined && length === entry.size) {
+        onlyChunkHex = chunkDigest.toString('hex')
+      } else {
+        // Also a small file a sender splits into several chunks: then each one counts.
+        fileHasher ??= new Blake3Hasher()
+        for (const buf of data) fileHasher.update(buf)
+      }
       await pending
       const position = bytes
       const hash = Buffer.from(blake3)
@@ -300,7 +344,7 @@ export async function createFileWriter (deps: FileWriterDeps, options: FileWrite
       if (bytes !== entry.size) {
         throw new AppError('TRANSFER_SIZE_MISMATCH', `${entry.path} ended after ${bytes} of ${entry.size} bytes`)
       }
-      const digest = fileHasher.digest('hex')
+      const digest = fileDigest()
       if (digest !== blake3Hex) throw new AppError('TRANSFER_HASH_MISMATCH', `${entry.path} failed its whole-file hash`)
       try {
         if (Number.isFinite(entry.mtimeMs) && Math.abs(entry.mtimeMs) <= MAX_DATE_MS) {
@@ -309,10 +353,10 @@ export async function createFileWriter (deps: FileWriterDeps, options: FileWrite
           log.debug({ path: entry.path }, 'offered mtime out of range; left as is')
         }
         await syncing?.catch(() => {})
-        if (sync) await file.sync()
+        if (sync && !syncsOnWrite) await file.sync()
         await options.onPlacing?.(digest)
         await close()
-        await assertInsideRoot(root, dir, entry.path)
+        await folders.check(dir, entry.path)
         const finalName = await placeWithoutOverwrite(partPath, dir, name)
         state = 'placed'
         return {

@@ -3,6 +3,7 @@ import { basename, join, resolve } from 'node:path'
 import type { Stats } from 'node:fs'
 import type { Logger } from 'pino'
 import { AppError, MAX_FILES, type ManifestEntry } from '@p2pft/protocol'
+import { MANIFEST_STATS_AT_ONCE } from './constants.ts'
 
 export interface Manifest {
   entries: ManifestEntry[]
@@ -18,6 +19,14 @@ export interface BuildManifestOptions {
 
 function describe (err: unknown): string {
   return err instanceof Error ? err.message : String(err)
+}
+
+async function lstatEntry (source: string): Promise<Stats> {
+  try {
+    return await lstat(source)
+  } catch (err) {
+    throw new AppError('TRANSFER_READ_FAILED', `cannot read ${source}: ${describe(err)}`, { cause: err })
+  }
 }
 
 /**
@@ -47,22 +56,23 @@ export async function buildManifest (paths: string[], options: BuildManifestOpti
     } catch (err) {
       throw new AppError('TRANSFER_READ_FAILED', `cannot list folder ${folder}: ${describe(err)}`, { cause: err })
     }
-    for (const name of names) {
-      const source = join(folder, name)
-      const path = `${prefix}/${name}`
-      let stats: Stats
-      try {
-        stats = await lstat(source)
-      } catch (err) {
-        throw new AppError('TRANSFER_READ_FAILED', `cannot read ${source}: ${describe(err)}`, { cause: err })
-      }
-      if (stats.isDirectory()) {
-        add({ path, kind: 'directory', size: 0, mtimeMs: stats.mtimeMs }, source)
-        await walk(source, path)
-      } else if (stats.isFile()) {
-        add({ path, kind: 'file', size: stats.size, mtimeMs: stats.mtimeMs }, source)
-      } else {
-        options.log?.warn({ source, symlink: stats.isSymbolicLink() }, 'skipped: not a regular file or folder')
+    // A batch of lstats at a time, added in name order: a folder of thousands of small
+    // files waits for one disk round trip per batch, not one per file.
+    for (let start = 0; start < names.length; start += MANIFEST_STATS_AT_ONCE) {
+      const batch = await Promise.all(names.slice(start, start + MANIFEST_STATS_AT_ONCE).map(async name => {
+        const source = join(folder, name)
+        return { name, source, stats: await lstatEntry(source) }
+      }))
+      for (const { name, source, stats } of batch) {
+        const path = `${prefix}/${name}`
+        if (stats.isDirectory()) {
+          add({ path, kind: 'directory', size: 0, mtimeMs: stats.mtimeMs }, source)
+          await walk(source, path)
+        } else if (stats.isFile()) {
+          add({ path, kind: 'file', size: stats.size, mtimeMs: stats.mtimeMs }, source)
+        } else {
+          options.log?.warn({ source, symlink: stats.isSymbolicLink() }, 'skipped: not a regular file or folder')
+        }
       }
     }
   }

@@ -57,7 +57,7 @@ function startReceiver (downloadDir: string, options: Partial<ReceiveTransferOpt
   return { sender: createFrameChannel({ stream: senderStream, log }), received, asked: () => asked }
 }
 
-/** The receiver's next frame other than a `chunk-ack` (it acknowledges every chunk on disk). */
+/** The receiver's next frame other than a `chunk-ack` (it acknowledges the chunks on disk). */
 async function readVerdict (channel: FrameChannel): Promise<Awaited<ReturnType<FrameChannel['read']>>> {
   for (;;) {
     const frame = await channel.read()
@@ -271,4 +271,34 @@ test('a download folder that cannot be created fails with TRANSFER_WRITE_FAILED 
   await assertRejectsWith(sender.read(), 'TRANSFER_WRITE_FAILED')
   await sender.fail(new Error('test done'))
   await assertRejectsWith(received, 'TRANSFER_WRITE_FAILED')
+})
+
+test('the chunk acks cover every byte written, however many chunks one ack stands for', async (t) => {
+  const downloadDir = await tempDir(t)
+  const { sender, received } = startReceiver(downloadDir)
+  const files = Array.from({ length: 50 }, (_, i) => ({ entry: file(`f${i}.bin`, 1000 + i), data: randomBytes(1000 + i) }))
+
+  await sender.send({ kind: 'offer', message: offerOf(files.map(f => f.entry)) })
+  assert.equal((await sender.read()).kind, 'offer-response')
+  for (const [fileIndex, { data }] of files.entries()) {
+    await sender.sendChunk(fileIndex, 0, blake3(data), data)
+    await sender.send({ kind: 'file-end', message: { fileIndex, blake3: blake3(data).toString('hex') } })
+  }
+  await sender.send({ kind: 'done', message: {} })
+  let ackedBytes = 0
+  let results = 0
+  for (let frame = await sender.read(); frame.kind !== 'complete'; frame = await sender.read()) {
+    if (frame.kind === 'chunk-ack') {
+      assert.ok(frame.message.bytes > ackedBytes, 'acks only grow')
+      ackedBytes = frame.message.bytes
+    } else {
+      assert.equal(frame.kind, 'file-result')
+      results++
+    }
+  }
+  await sender.finish()
+
+  await received
+  assert.equal(results, files.length)
+  assert.equal(ackedBytes, files.reduce((sum, f) => sum + f.data.byteLength, 0))
 })

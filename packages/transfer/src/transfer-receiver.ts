@@ -2,12 +2,16 @@ import { mkdir, realpath, statfs, unlink, utimes } from 'node:fs/promises'
 import { basename, resolve } from 'node:path'
 import type { Logger } from 'pino'
 import {
-  AppError, DEFAULT_FLOW_WINDOW_BYTES, isAppError, toAppError, type ErrorCode, type OfferMessage, type ResumePoint, type TransferFrame
+  AppError, DEFAULT_FLOW_WINDOW_BYTES, isAppError, toAppError, type ErrorCode, type FileResultMessage, type OfferMessage, type ResumePoint,
+  type TransferFrame
 } from '@p2pft/protocol'
 import type { ByteStream } from './byte-stream.ts'
-import { FREE_SPACE_MARGIN_BYTES, MAX_DATE_MS, MAX_FILES_FINISHING, OPEN_AHEAD_FILES, PART_SUFFIX } from './constants.ts'
+import {
+  ACK_AT_ONCE_BYTES, FREE_SPACE_MARGIN_BYTES, MAX_DATE_MS, MAX_FILES_FINISHING, OPEN_AHEAD_FILES, PART_SUFFIX, REPLY_DELAY_MS
+} from './constants.ts'
 import { planDownload, removeEmptyDirs, restoreDownload, toAbsolute, type DownloadPlan } from './download-plan.ts'
 import { createFileWriter, findPlacedFile, type FileWriter } from './file-writer.ts'
+import { createFolderGuard } from './folder-guard.ts'
 import { formatBytes } from './format-bytes.ts'
 import { createFrameChannel, type FrameChannel } from './frame-channel.ts'
 import { validateOffer, type IncomingOffer } from './offer-validator.ts'
@@ -245,6 +249,8 @@ export async function receiveTransfer (options: ReceiveTransferOptions): Promise
   let journal: ResumeJournal | undefined
   let resume: ResumeState | undefined
   let release: (() => void) | undefined
+  /** Set while acks or file results wait to go out together. */
+  let replyTimer: NodeJS.Timeout | undefined
   const downloadDir = resolve(options.downloadDir)
   try {
     const root = await openDownloadDir(downloadDir)
@@ -290,12 +296,31 @@ export async function receiveTransfer (options: ReceiveTransferOptions): Promise
     const { targets } = plan
     const savedPaths = targets.map(target => toAbsolute(downloadDir, target.relativePath))
     const activeJournal = journal
-    // Each chunk on disk is acknowledged, so the sender keeps only a window in flight.
+    const folders = createFolderGuard(root)
+    // Chunks on disk are acknowledged, so the sender keeps only a window in flight. Acks
+    // and file results wait up to REPLY_DELAY_MS to go out together: one stream write per
+    // small file cost more CPU than the file. A write failure interrupts the channel itself.
     let ackedBytes = 0
+    let sentAckBytes = 0
+    let results: FileResultMessage[] = []
+    const sendReplies = (): void => {
+      clearTimeout(replyTimer)
+      replyTimer = undefined
+      if (ackedBytes > sentAckBytes) {
+        sentAckBytes = ackedBytes
+        channel.send({ kind: 'chunk-ack', message: { bytes: ackedBytes } }).catch(() => {})
+      }
+      for (const message of results) channel.send({ kind: 'file-result', message }).catch(() => {})
+      results = []
+    }
+    const replySoon = (): void => {
+      if (ackedBytes - sentAckBytes >= ACK_AT_ONCE_BYTES) sendReplies()
+      else replyTimer ??= setTimeout(sendReplies, REPLY_DELAY_MS)
+    }
     const onChunkWritten = (fileIndex: number, hash: Uint8Array, sizeBytes: number): void => {
       activeJournal?.addChunk(fileIndex, hash)
       ackedBytes += sizeBytes
-      channel.send({ kind: 'chunk-ack', message: { bytes: ackedBytes } }).catch(() => {})
+      replySoon()
     }
     const openWriter = async (fileIndex: number, partial?: { partName: string, chunkHashes: Uint8Array[] }): Promise<FileWriter> => {
       const entry = offer.entries[fileIndex]
@@ -303,6 +328,7 @@ export async function receiveTransfer (options: ReceiveTransferOptions): Promise
       if (entry === undefined || target === undefined) throw new AppError('INTERNAL_ERROR', `no plan for entry ${fileIndex}`)
       const opened = await createFileWriter({ log }, {
         root,
+        folders,
         dir: toAbsolute(root, target.relativeDir),
         relativeDir: target.relativeDir,
         name: target.name,
@@ -412,7 +438,8 @@ export async function receiveTransfer (options: ReceiveTransferOptions): Promise
       await previous
       log.debug({ fileIndex, size: saved.size }, 'file verified')
       emit({ event: 'file-complete', transferId, path: saved.path, size: saved.size, blake3: saved.blake3 })
-      await channel.send({ kind: 'file-result', message: { fileIndex, ok: true, blake3: saved.blake3 } })
+      results.push({ fileIndex, ok: true, blake3: saved.blake3 })
+      replySoon()
     }
     for (let frame = await next; ; frame = await channel.read()) {
       const expected = pendingFiles[received]
@@ -441,6 +468,7 @@ export async function receiveTransfer (options: ReceiveTransferOptions): Promise
         channel.signal.throwIfAborted()
         await restoreFolderTimes(offer, plan, root, log)
         const files = completed.size + received
+        sendReplies()
         await channel.send({ kind: 'complete', message: { ok: true, verifiedFiles: files } })
         await journal?.remove()
         journal = undefined
@@ -456,6 +484,7 @@ export async function receiveTransfer (options: ReceiveTransferOptions): Promise
       }
     }
   } catch (err) {
+    clearTimeout(replyTimer)
     const error = await channel.fail(err)
     await Promise.all([...finishing.values()].map(file => file.settled))
     const openedAhead = (await Promise.allSettled(openingAhead.values())).flatMap(opened => opened.status === 'fulfilled' ? [opened.value] : [])
