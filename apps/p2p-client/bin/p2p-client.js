@@ -18,6 +18,16 @@ setFlagsFromString('--semi-space-growth-factor=1')
 // (a 512 MiB send: 48 full collections without, 25 with; bench, 2 GiB sparse over a lane:
 // sender 5.04 → 2.07 CPU s/GiB, peak RSS unchanged within noise: 237 → 244 MB).
 setFlagsFromString('--external-memory-accounted-in-global-limit')
+// Cap the young generation's capacity, which also bounds how many bytes of new buffers V8 lets
+// pile up before it runs a young collection (a send's buffers, sampled every 50 ms, peaked at
+// 65–80 MB between young collections by default, 20–45 MB with 4). A transfer's buffers live
+// for a chunk or two, so a young collection frees nearly all of them; the ones waiting for it
+// were most of a transfer's memory.
+// Works with the lane's small socket queues (lane/constants.ts): buffers queued longer than
+// two such collections would be moved to the old generation, which only full collections free
+// (bench, 1 GiB, before/after interleaved twice: the sender's peak RSS direct 224, 220 →
+// 169, 161 MB, no lane 216, 198 → 172, 178, relayed 209, 212 → 177, 182; CPU within noise).
+setFlagsFromString('--scavenger-max-new-space-capacity-mb=4')
 // Reuse the type-stripped sources and V8's compiled code of earlier runs (NODE_COMPILE_CACHE
 // picks another folder): a one-shot command starts about 0.3 s sooner and never loads the
 // TypeScript stripper (about 15 MB less memory). Entries are keyed by each file's content,

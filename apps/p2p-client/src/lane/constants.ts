@@ -12,12 +12,12 @@ export const LANE_TICKET_TTL_MS = 15_000
 export const MAX_LANE_TICKETS = 256
 /** A connection that has not presented a ticket this long after connecting is closed. */
 export const LANE_HELLO_TIMEOUT_MS = 5_000
-/** Outgoing records queued in the socket beyond this make writers wait (flat memory, steady flow). */
-export const LANE_WRITE_HIGH_WATER_BYTES = 4 * 1024 * 1024
-/** Verified plaintext queued beyond this pauses the socket, so a slow disk slows the sender... */
-export const LANE_READ_HIGH_WATER_BYTES = 8 * 1024 * 1024
+/** Outgoing records queued in the socket beyond this make writers wait: about one record, as the kernel's socket buffer keeps the link busy and a buffer queued longer outlives young collections (bin/p2p-client.js). */
+export const LANE_WRITE_HIGH_WATER_BYTES = 1 * 1024 * 1024
+/** Verified plaintext queued beyond this pauses the socket (the kernel holds the rest), so a slow disk slows the sender... */
+export const LANE_READ_HIGH_WATER_BYTES = 2 * 1024 * 1024
 /** ...and below this it resumes. */
-export const LANE_READ_LOW_WATER_BYTES = 2 * 1024 * 1024
+export const LANE_READ_LOW_WATER_BYTES = 1 * 1024 * 1024
 /** HKDF labels: one key per direction, so no nonce is ever used twice under one key. */
 export const LANE_SENDER_KEY_LABEL = 'p2pft-lane/1 sender to receiver'
 export const LANE_RECEIVER_KEY_LABEL = 'p2pft-lane/1 receiver to sender'
