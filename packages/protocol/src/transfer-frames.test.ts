@@ -85,3 +85,15 @@ test('a resume point with a negative chunk count is PROTOCOL_INVALID_MESSAGE', (
   decoder.push(encodeControlFrame({ kind: 'offer-response', message: { accepted: true, resume: [{ fileIndex: 0, verifiedChunks: -1 }] } }))
   assert.throws(() => decoder.next(), (err: unknown) => isAppError(err, 'PROTOCOL_INVALID_MESSAGE'))
 })
+
+test("a chunk frame's hash is its own copy: the bytes it arrived in can be freed once decoded", () => {
+  const hash = new Uint8Array(32).fill(9)
+  const wire = encodeChunkFrame(0, 0, hash, new Uint8Array([4, 5])).subarray()
+  const decoder = new FrameDecoder()
+  decoder.push(wire)
+  const frame = decoder.next()
+  assert.ok(frame?.kind === 'chunk')
+  wire.fill(0)
+  assert.deepEqual(frame.blake3, hash)
+  assert.deepEqual(frame.data.subarray(), new Uint8Array([0, 0]))
+})

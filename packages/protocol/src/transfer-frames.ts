@@ -36,6 +36,11 @@ export interface ChunkFrame {
   blake3: Uint8Array
   /** The chunk's bytes; a list of slices to avoid copying what arrived in pieces. */
   data: Uint8ArrayList
+  /**
+   * Set by a reader that can free `data`'s memory at once: call it when nothing will read
+   * `data` again (written to disk). Without a call the memory waits for garbage collection.
+   */
+  release?: () => void
 }
 
 export type TransferFrame =
@@ -145,7 +150,8 @@ function decodeChunkBody (body: Uint8ArrayList): ChunkFrame {
     kind: 'chunk',
     fileIndex: body.getUint32(0),
     chunkIndex: body.getUint32(4),
-    blake3: body.subarray(8, CHUNK_HEADER_BYTES),
+    // A copy: the header's bytes are done with once decoded (see ChunkFrame.release).
+    blake3: body.slice(8, CHUNK_HEADER_BYTES),
     data: body.sublist(CHUNK_HEADER_BYTES)
   }
 }

@@ -15,4 +15,10 @@ export interface ByteStream {
   closeWrite (): Promise<void>
   /** Tears the stream down at once (both directions). */
   abort (err: Error): void
+  /**
+   * Optional: the consumer is done with `data`, a buffer this stream yielded (every byte of
+   * it decoded or written), so the stream may free it now instead of at the next garbage
+   * collection. Called at most once per buffer; nothing reads the buffer afterwards.
+   */
+  release?: (data: Uint8Array) => void
 }

@@ -38,3 +38,5 @@ export const MANIFEST_STATS_AT_ONCE = 32
 export const REPLY_DELAY_MS = 5
 /** Acknowledged bytes past this go out at once: an eighth of the default flow window, so the sender never waits on the delay. */
 export const ACK_AT_ONCE_BYTES = 1024 * 1024
+/** Read buffers a frame channel tracks for freeing (a few are in use at a time); past this the oldest is left to garbage collection, so a reader that never releases a chunk holds nothing extra. */
+export const MAX_TRACKED_READ_BUFFERS = 16

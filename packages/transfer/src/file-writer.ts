@@ -67,9 +67,10 @@ export interface FileWriter {
   prefixBlake3: () => string
   /**
    * Verifies a chunk and starts writing it. Resolves once the previous chunk is on disk,
-   * so one write overlaps receiving the next chunk but never more.
+   * so one write overlaps receiving the next chunk but never more. `onWritten` is called
+   * once this chunk is on disk: nothing reads `data` after that.
    */
-  write: (chunkIndex: number, blake3: Uint8Array, data: Uint8ArrayList) => Promise<void>
+  write: (chunkIndex: number, blake3: Uint8Array, data: Uint8ArrayList, onWritten?: () => void) => Promise<void>
   /** Checks size and whole-file hash, restores mtime, renames without overwriting anything. */
   finish: (blake3Hex: string) => Promise<SavedFile>
   /** Removes the .part file (after a failure); a no-op once finished. */
@@ -300,7 +301,7 @@ export async function createFileWriter (deps: FileWriterDeps, options: FileWrite
     get partName () { return basename(partPath) },
     prefixBlake3: fileDigest,
 
-    async write (chunkIndex, blake3, data) {
+    async write (chunkIndex, blake3, data, onWritten) {
       if (chunkIndex !== nextChunk) {
         throw new AppError('PROTOCOL_UNEXPECTED_MESSAGE', `chunk ${chunkIndex} of ${entry.path} arrived where chunk ${nextChunk} was expected`)
       }
@@ -331,6 +332,7 @@ export async function createFileWriter (deps: FileWriterDeps, options: FileWrite
       pending = writeFully(file, data, position).then(
         () => {
           syncAhead(length)
+          onWritten?.()
           options.onChunkWritten?.(chunkIndex, hash, length)
         },
         (err: unknown) => { throw toDiskError(err, entry.path, 'writing') })

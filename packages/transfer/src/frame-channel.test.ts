@@ -1,7 +1,7 @@
 import { test } from 'node:test'
 import assert from 'node:assert/strict'
 import { pino } from 'pino'
-import { AppError, encodeControlFrame, isAppError } from '@p2pft/protocol'
+import { AppError, encodeChunkFrame, encodeControlFrame, isAppError } from '@p2pft/protocol'
 import { createFrameChannel } from './frame-channel.ts'
 import { createMemoryStreamPair } from './memory-stream.ts'
 
@@ -102,4 +102,34 @@ test('a write the stream refuses stops a read waiting for the peer with TRANSFER
   await channel.send({ kind: 'done', message: {} })
 
   await assert.rejects(channel.read(), (err: unknown) => isAppError(err, 'TRANSFER_PEER_GONE'))
+})
+
+test('a stream that can free what it read gets control frames back once decoded, and chunks once released', async () => {
+  const [a, b] = createMemoryStreamPair()
+  const released: Uint8Array[] = []
+  const channel = createFrameChannel({ stream: { ...b, release: (data) => { released.push(data) } }, log })
+  const control = encodeControlFrame({ kind: 'done', message: {} })
+  const chunk = encodeChunkFrame(0, 0, new Uint8Array(32), new Uint8Array([1, 2, 3])).subarray()
+  await a.write(control)
+  await a.write(chunk)
+
+  assert.equal((await channel.read()).kind, 'done')
+  assert.equal(released.length, 1)
+  assert.equal(released[0], control)
+  const frame = await channel.read()
+  assert.ok(frame.kind === 'chunk' && frame.release !== undefined)
+  assert.equal(released.length, 1)
+  frame.release()
+  frame.release()
+  assert.equal(released.length, 2)
+  assert.equal(released[1], chunk)
+})
+
+test('chunks read from a stream that cannot free buffers carry no release', async () => {
+  const [a, b] = createMemoryStreamPair()
+  const channel = createFrameChannel({ stream: b, log })
+  await a.write(encodeChunkFrame(0, 0, new Uint8Array(32), new Uint8Array([1])))
+  const frame = await channel.read()
+  assert.ok(frame.kind === 'chunk')
+  assert.equal(frame.release, undefined)
 })

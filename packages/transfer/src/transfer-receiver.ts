@@ -446,7 +446,7 @@ export async function receiveTransfer (options: ReceiveTransferOptions): Promise
       if (frame.kind === 'chunk') {
         if (frame.fileIndex !== expected) throw unexpected(frame, `for entry ${frame.fileIndex} where entry ${expected ?? 'none'} was expected`)
         writer ??= await takeWriter(received)
-        await writer.write(frame.chunkIndex, frame.blake3, frame.data)
+        await writer.write(frame.chunkIndex, frame.blake3, frame.data, frame.release)
         meter.add(frame.data.byteLength)
         journal?.checkpoint()
       } else if (frame.kind === 'file-end') {

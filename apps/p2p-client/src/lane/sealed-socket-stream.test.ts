@@ -164,3 +164,27 @@ test('a reader that does not read holds the writer back: buffering stays bounded
     close()
   }
 })
+
+test('a released plaintext buffer is freed at once; buffers the stream did not hand out are left alone', async () => {
+  const { a, b, close } = await socketPair()
+  try {
+    const { sender, receiver } = lanePair(a, b)
+    await sender.ready
+    const sent = randomBytes(MIB)
+    await sender.write(sent)
+    await sender.closeWrite()
+    const parts: Uint8Array[] = []
+    for await (const part of receiver) parts.push(part instanceof Uint8ArrayList ? part.subarray() : part)
+    assert.deepEqual(Buffer.concat(parts), sent)
+
+    const [first] = parts
+    assert.ok(first !== undefined && first.byteLength > 0)
+    receiver.release?.(first)
+    assert.equal(first.byteLength, 0)
+    const foreign = Buffer.alloc(MIB)
+    receiver.release?.(foreign)
+    assert.equal(foreign.byteLength, MIB)
+  } finally {
+    close()
+  }
+})

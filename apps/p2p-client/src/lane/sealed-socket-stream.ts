@@ -41,6 +41,15 @@ function nonceOf (count: bigint): Buffer {
   return nonce
 }
 
+/**
+ * Frees a buffer's memory now rather than at the next garbage collection, when the buffer
+ * is the whole of its memory (never a slice of a shared pool).
+ */
+function free (data: Uint8Array): void {
+  const memory = data.buffer
+  if (memory instanceof ArrayBuffer && data.byteOffset === 0 && data.byteLength === memory.byteLength) memory.transfer(0)
+}
+
 function laneCut (message: string, cause?: unknown): AppError {
   return new AppError('TRANSFER_PEER_GONE', message, { cause })
 }
@@ -51,11 +60,15 @@ function laneCut (message: string, cause?: unknown): AppError {
  * and reading pauses the socket while the consumer is behind. A record that fails its
  * tag, breaks the format, or a socket that ends without a close record fails the stream.
  * The socket must allow half-open connections (the transfer closes each side in turn).
+ * The stream owns the socket's reads: nothing else may listen for its data (each read
+ * buffer is freed once opened).
  */
 export function createSealedSocketStream (socket: Socket, keys: LaneKeys, options: SealedSocketStreamOptions = {}): SealedSocketStream {
   let sentRecords = 0n
   let openedRecords = 0n
   const queue: Uint8Array[] = []
+  /** Plaintext buffers handed to the reader and not yet given back (`release`). */
+  const yielded = new WeakSet<Uint8Array>()
   let queuedBytes = 0
   let isPaused = false
   let hasRemoteClosed = false
@@ -83,7 +96,11 @@ export function createSealedSocketStream (socket: Socket, keys: LaneKeys, option
     const cipher = createCipheriv('aes-256-gcm', sealKey, nonceOf(sentRecords++))
     cipher.setAAD(recordHeader)
     socket.write(recordHeader)
-    for (const piece of pieces) socket.write(cipher.update(piece))
+    for (const piece of pieces) {
+      // Freed once the kernel has it: a sealed buffer per record would otherwise wait for V8.
+      const sealed = cipher.update(piece)
+      socket.write(sealed, () => { free(sealed) })
+    }
     cipher.final()
     socket.write(cipher.getAuthTag())
   }
@@ -152,6 +169,7 @@ export function createSealedSocketStream (socket: Socket, keys: LaneKeys, option
     ready.resolve()
     if (recordType === RECORD_CLOSE) hasRemoteClosed = true
     if (plaintext.byteLength > 0) {
+      yielded.add(plaintext)
       queue.push(plaintext)
       queuedBytes += plaintext.byteLength
     }
@@ -194,7 +212,12 @@ export function createSealedSocketStream (socket: Socket, keys: LaneKeys, option
     notify()
   }
 
-  socket.on('data', onData)
+  // A socket read is ours alone and copied into `body` at once: freed right away, it never
+  // counts towards the next garbage collection (a 64 KiB buffer per read).
+  socket.on('data', (data: Buffer) => {
+    onData(data)
+    free(data)
+  })
   socket.on('end', () => {
     if (hasRemoteClosed && bodyBytes === undefined && headerFill === 0) {
       isEnded = true
@@ -258,6 +281,9 @@ export function createSealedSocketStream (socket: Socket, keys: LaneKeys, option
     },
     abort (err) {
       fail(err)
+    },
+    release (data) {
+      if (yielded.delete(data)) free(data)
     }
   }
 }
