@@ -146,7 +146,7 @@ function createCase (id: CaseId, deps: CaseDeps): BenchCase {
     case 'stack': return createLibp2pStackCase({ source: need(source), workDir, timeoutMs })
     case 'nolane': return createP2pStreamCase({ source: need(source), workDir, timeoutMs, serverUrl: need(server).url, cpuProfDir })
     case 'ours': return createP2pDirectCase({ source: need(source), workDir, timeoutMs, serverUrl: need(server).url, cpuProfDir })
-    case 'relayed': return createP2pRelayedCase({ source: need(source), workDir, timeoutMs, serverUrl: need(server).url, cpuProfDir })
+    case 'relayed': return createP2pRelayedCase({ source: need(source), workDir, timeoutMs, serverUrl: need(server).url, cpuProfDir, relayCpuSeconds: need(server).cpuSeconds })
     case 'small': return createP2pSmallFilesCase({
       smallFiles: need(smallFiles),
       workDir,

@@ -13,6 +13,8 @@ export interface CaseRun {
   transferMs?: number
   sender: ProcessStats | null
   receiver: ProcessStats | null
+  /** Relayed runs: CPU seconds the relay (the signal server) used during the run, a third process on the same cores. */
+  relayCpuSeconds?: number
   /** What was negotiated (cipher, connection type), shown under the table. */
   detail?: string
 }

@@ -1,10 +1,13 @@
 import { fileURLToPath } from 'node:url'
+import { readCpuSeconds } from '../measure/process-cpu.ts'
 import { spawnMeasured } from '../measure/process-stats.ts'
 
 const SIGNAL_SERVER_BIN = fileURLToPath(new URL('../../apps/signal-server/bin/signal-server.js', import.meta.url))
 
 export interface SignalServer {
   url: string
+  /** CPU seconds the server has used so far (its relay's share of a relayed run is the difference); undefined without /proc. */
+  cpuSeconds: () => Promise<number | undefined>
   stop: () => Promise<void>
 }
 
@@ -15,6 +18,7 @@ export async function startSignalServer (): Promise<SignalServer> {
     const listening = JSON.parse(await server.waitForLine('stdout', line => line.includes('"listening"'), 30_000)) as { url: string }
     return {
       url: listening.url,
+      cpuSeconds: async () => await readCpuSeconds(server.programPid()),
       stop: async () => {
         server.kill('SIGTERM')
         await server.exited

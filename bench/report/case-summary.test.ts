@@ -33,3 +33,12 @@ test('ratios and targets come from the medians of the same run', () => {
   assert.equal(targets.find(t => t.name.startsWith('ours ÷ scp'))?.status, 'n/a')
   assert.equal(targets.find(t => t.name.startsWith('peak RSS'))?.status, 'MISS')
 })
+
+test('a relayed case reports the median CPU of its relay per GiB, other cases none', () => {
+  const summaries = summarizeCases([
+    { benchCase: fakeCase('relayed'), runs: [run(10, { relayCpuSeconds: 7 }), run(10, { relayCpuSeconds: 5 }), run(10, { relayCpuSeconds: 9 })] },
+    { benchCase: fakeCase('ours'), runs: [run(2)] }
+  ])
+  assert.equal(summaries.find(s => s.id === 'relayed')?.relayCpuSecondsPerGib, 7)
+  assert.equal(summaries.find(s => s.id === 'ours')?.relayCpuSecondsPerGib, null)
+})

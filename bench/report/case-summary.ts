@@ -29,6 +29,8 @@ export interface CaseSummary {
   /** Median CPU (user + system) per GiB moved. */
   senderCpuSecondsPerGib: number | null
   receiverCpuSecondsPerGib: number | null
+  /** Relayed runs: median CPU of the relay per GiB moved. */
+  relayCpuSecondsPerGib: number | null
   /** Largest over the runs. */
   senderPeakRssBytes: number | null
   receiverPeakRssBytes: number | null
@@ -75,6 +77,7 @@ function summarizeOne (result: CaseResult): CaseSummary {
     transferFilesPerSecond: manyFiles ? medianOf(transferRuns.map(run => run.files / ((run.transferMs ?? 0) / 1000))) : null,
     senderCpuSecondsPerGib: cpuPerGib(runs, 'sender'),
     receiverCpuSecondsPerGib: cpuPerGib(runs, 'receiver'),
+    relayCpuSecondsPerGib: medianOf(runs.flatMap(run => run.relayCpuSeconds === undefined ? [] : [run.relayCpuSeconds / (run.bytes / GIB)])),
     senderPeakRssBytes: peakRss(runs, 'sender'),
     receiverPeakRssBytes: peakRss(runs, 'receiver'),
     toRaw: null,

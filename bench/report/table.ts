@@ -34,7 +34,7 @@ export function formatTable (header: ReportHeader, summaries: CaseSummary[], tar
   for (const summary of summaries) {
     const about = summary.skipped !== null
       ? `skipped: ${summary.skipped}`
-      : [summary.timing, ...summary.details].join('; ')
+      : [summary.timing, ...summary.details, ...relayNote(summary)].join('; ')
     lines.push(`  ${summary.label}: ${about}`)
   }
 
@@ -43,6 +43,11 @@ export function formatTable (header: ReportHeader, summaries: CaseSummary[], tar
     `  ${target.name}`, target.measuredText, target.targetText, target.status, target.note === undefined ? '' : `(${target.note})`
   ]), new Set([0, 4])))
   return lines.join('\n')
+}
+
+/** The relay's CPU, a third process sharing the cores with both ends of a relayed run. */
+function relayNote (summary: CaseSummary): string[] {
+  return summary.relayCpuSecondsPerGib === null ? [] : [`relay (signal server) ${summary.relayCpuSecondsPerGib.toFixed(2)} CPU s/GiB`]
 }
 
 /** Pads every column to its widest cell; the first column (and any in `leftAligned`) left, numbers right. */
