@@ -25,3 +25,25 @@ test('p2p-client keeps its compiled sources in the user\'s cache folder, and sta
   assert.equal(second.stdout, first.stdout)
   assert.equal(second.stderr, '')
 })
+
+/** Node flag that has each start of the process (before and after a re-exec) print its pid and malloc setting to stderr. */
+const REPORT_START = `--import=data:text/javascript,process.stderr.write(\`start \${process.pid} \${process.env.MALLOC_MMAP_THRESHOLD_}\\n\`)`
+const report: { header?: { glibcVersionRuntime?: string } } = process.report.getReport()
+const isGlibcLinux = process.platform === 'linux' && report.header?.glibcVersionRuntime !== undefined
+
+test('on Linux with glibc, p2p-client starts itself again once, in the same process, with malloc kept for reuse; a user\'s own setting wins', { skip: !isGlibcLinux }, async () => {
+  const { MALLOC_MMAP_THRESHOLD_: _mmap, MALLOC_TRIM_THRESHOLD_: _trim, ...env } = process.env
+  const starts = (stderr: string): string[] => stderr.split('\n').filter(line => line.startsWith('start '))
+
+  const plain = await run(process.execPath, [REPORT_START, P2P_CLIENT_BIN, '--help'], { env, timeout: 60_000 })
+  const [first, second, ...more] = starts(plain.stderr).map(line => line.split(' '))
+  assert.match(plain.stdout, /^Usage:/)
+  assert.deepEqual(more, [])
+  assert.equal(first?.[2], 'undefined')
+  assert.equal(second?.[2], '33554432')
+  assert.equal(second?.[1], first?.[1])
+
+  const own = await run(process.execPath, [REPORT_START, P2P_CLIENT_BIN, '--help'], { env: { ...env, MALLOC_MMAP_THRESHOLD_: '1048576' }, timeout: 60_000 })
+  assert.deepEqual(starts(own.stderr).map(line => line.split(' ')[2]), ['1048576'])
+  assert.match(own.stdout, /^Usage:/)
+})

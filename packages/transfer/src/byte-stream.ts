@@ -9,6 +9,13 @@ import type { Uint8ArrayList } from 'uint8arraylist'
 export interface ByteStream {
   /** Queues bytes; resolves when more may be written (backpressure honoured by awaiting it). */
   write (data: Uint8Array | Uint8ArrayList): Promise<void>
+  /**
+   * Optional: true when `write` copies every byte it is given (a lane seals them into
+   * buffers of its own) before it returns, so the writer may free its buffers as soon as
+   * the call returned, without waiting for the promise. Leave it unset for a stream that
+   * keeps the buffers it was given (a libp2p stream): freeing those would lose data.
+   */
+  readonly copiesWrites?: boolean
   /** Incoming bytes; ends when the remote closes its write side. */
   [Symbol.asyncIterator] (): AsyncIterator<Uint8Array | Uint8ArrayList>
   /** Flushes and half-closes our write side. */

@@ -32,7 +32,8 @@ async function readChunk (handle: FileHandle, entry: ManifestEntry, position: nu
 
 /**
  * Reads the file offered as `entry` in pieces of `chunkSizeBytes`, each in a fresh
- * buffer (the stream may still hold the previous one). The next chunk is read while the
+ * buffer that the consumer owns (the stream may still hold the previous one; the sender
+ * frees each once sent). The next chunk is read while the
  * consumer works on this one (the disk and the network overlap), never more than that,
  * so memory stays flat whatever the file size. Fails with TRANSFER_SOURCE_CHANGED if
  * the file is gone, resized or modified, checked after each read (and for an empty file,

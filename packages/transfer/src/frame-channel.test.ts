@@ -133,3 +133,44 @@ test('chunks read from a stream that cannot free buffers carry no release', asyn
   assert.ok(frame.kind === 'chunk')
   assert.equal(frame.release, undefined)
 })
+
+test('a chunk sent over a stream that keeps what it is given is never freed', async () => {
+  const [a, b] = createMemoryStreamPair()
+  const local = createFrameChannel({ stream: a, log })
+  const remote = createFrameChannel({ stream: b, log })
+  const data = new Uint8Array(64 * 1024).fill(7)
+
+  await local.sendChunk(0, 0, new Uint8Array(32), data)
+  const frame = await remote.read()
+
+  assert.ok(frame.kind === 'chunk')
+  assert.equal(data.byteLength, 64 * 1024)
+  assert.deepEqual(frame.data.subarray(), new Uint8Array(64 * 1024).fill(7))
+})
+
+test('a chunk sent over a stream that copies its writes is freed once the write carrying it returned, not before', async () => {
+  const [a, b] = createMemoryStreamPair()
+  const data = new Uint8Array(64 * 1024).fill(7)
+  const bytesAtWrite: number[] = []
+  const copying = {
+    ...a,
+    copiesWrites: true,
+    write: async (bytes: Parameters<typeof a.write>[0]) => {
+      bytesAtWrite.push(data.byteLength)
+      const copy = bytes.subarray().slice()
+      await a.write(copy)
+    }
+  }
+  const local = createFrameChannel({ stream: copying, log })
+  const remote = createFrameChannel({ stream: b, log })
+
+  await local.sendChunk(0, 0, new Uint8Array(32), data)
+  await local.send({ kind: 'done', message: {} })
+  const frame = await remote.read()
+
+  assert.deepEqual(bytesAtWrite, [64 * 1024])
+  assert.equal(data.byteLength, 0)
+  assert.ok(frame.kind === 'chunk')
+  assert.deepEqual(frame.data.subarray(), new Uint8Array(64 * 1024).fill(7))
+  assert.equal((await remote.read()).kind, 'done')
+})

@@ -6,6 +6,7 @@ import {
 } from '@p2pft/protocol'
 import type { ByteStream } from './byte-stream.ts'
 import { ABORT_LINGER_MS, FINISH_TIMEOUT_MS, WRITE_BATCH_BYTES } from './constants.ts'
+import { freeBuffer } from './free-buffer.ts'
 import { toPeerError, toWireMessage } from './peer-error.ts'
 import { createReadBufferLedger } from './read-buffer-ledger.ts'
 
@@ -42,6 +43,11 @@ export interface FrameChannel {
    */
   read: () => Promise<TransferFrame>
   send: (frame: ControlFrame) => Promise<void>
+  /**
+   * Sends a chunk. The channel owns `data` from then on: over a stream that copies its
+   * writes (`ByteStream.copiesWrites`) it frees `data` once handed over, so the caller
+   * must hash it before and never read it after (it then reads as empty).
+   */
   sendChunk: (fileIndex: number, chunkIndex: number, blake3: Uint8Array, data: Uint8Array) => Promise<void>
   /** Makes pending and later reads and writes reject with `reason`; the first reason wins. */
   interrupt: (reason: AppError) => void
@@ -183,6 +189,12 @@ export function createFrameChannel (deps: FrameChannelDeps, options: FrameChanne
 
   /** Frames not yet handed to the stream, in order. */
   let queued = new Uint8ArrayList()
+  // A stream that copies what it is given leaves the chunks' buffers unused once a write
+  // returned: freed then, a sender holds about one batch of chunks instead of every chunk
+  // sent since the last garbage collection.
+  const copiesWrites = stream.copiesWrites === true
+  /** Chunk buffers in `queued`, to free once handed to a stream that copies them; empty otherwise. */
+  let queuedChunks: Uint8Array[] = []
   /** Hands `queued` to the stream until it is empty; undefined when idle. */
   let pumping: Promise<void> | undefined
   let writeFailure: AppError | undefined
@@ -195,12 +207,17 @@ export function createFrameChannel (deps: FrameChannelDeps, options: FrameChanne
       await new Promise<void>(resolve => { setImmediate(resolve) })
       while (queued.byteLength > 0) {
         const data = queued
+        const chunks = queuedChunks
         queued = new Uint8ArrayList()
-        await stream.write(data)
+        queuedChunks = []
+        const written = stream.write(data)
+        for (const chunk of chunks) freeBuffer(chunk)
+        await written
       }
     } catch (err) {
       writeFailure = peerGone('could not write to the peer', err)
       queued = new Uint8ArrayList()
+      queuedChunks = []
       // Whoever wrote has moved on: stop the reads and writes in progress instead.
       interrupt(writeFailure)
     } finally {
@@ -218,12 +235,14 @@ export function createFrameChannel (deps: FrameChannelDeps, options: FrameChanne
   /**
    * Queues `data` for the stream. Resolves at once while less than WRITE_BATCH_BYTES
    * wait, else once they are written (backpressure). A failed write interrupts the channel.
+   * `chunk`, a buffer inside `data` that the channel owns, is freed once written if the stream copies writes.
    */
-  const write = async (data: Uint8Array | Uint8ArrayList): Promise<void> => {
+  const write = async (data: Uint8Array | Uint8ArrayList, chunk?: Uint8Array): Promise<void> => {
     if (reason !== undefined) throw reason
     if (writeFailure !== undefined) throw writeFailure
     lastWriteMs = performance.now()
     queued.append(data)
+    if (copiesWrites && chunk !== undefined) queuedChunks.push(chunk)
     pumping ??= pump()
     if (queued.byteLength >= WRITE_BATCH_BYTES) await guard(flush())
   }
@@ -297,7 +316,7 @@ export function createFrameChannel (deps: FrameChannelDeps, options: FrameChanne
     },
 
     async sendChunk (fileIndex, chunkIndex, blake3, data) {
-      await write(encodeChunkFrame(fileIndex, chunkIndex, blake3, data))
+      await write(encodeChunkFrame(fileIndex, chunkIndex, blake3, data), data)
     },
 
     interrupt,
@@ -324,6 +343,7 @@ export function createFrameChannel (deps: FrameChannelDeps, options: FrameChanne
       if (!fromPeer.has(error)) {
         // Frames still queued are dropped; one being written goes out before the abort.
         queued = new Uint8ArrayList()
+        queuedChunks = []
         const told = await finishesWithin((async () => {
           await flush().catch(() => {})
           await stream.write(encodeControlFrame({ kind: 'abort', message: { code: error.code, message: toWireMessage(error.message) } }))

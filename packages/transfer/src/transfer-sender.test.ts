@@ -8,6 +8,7 @@ import { pino } from 'pino'
 import { Uint8ArrayList } from 'uint8arraylist'
 import { isAppError, type ErrorCode } from '@p2pft/protocol'
 import type { ByteStream } from './byte-stream.ts'
+import { readChunks } from './chunk-reader.ts'
 import { createFrameChannel } from './frame-channel.ts'
 import { createMemoryStreamPair } from './memory-stream.ts'
 import { receiveTransfer, type ReceiveResult, type ReceiveTransferOptions } from './transfer-receiver.ts'
@@ -432,4 +433,36 @@ test('the sender keeps at most the receiver\'s flow window of chunk bytes unackn
   await readChunks(384 * 1024)
   await receiver.fail(new Error('test done'))
   await assert.rejects(sending)
+})
+
+test('over a stream that copies its writes, each chunk read is freed once sent and the file still arrives whole, every byte counted', async (t) => {
+  const source = await tempDir(t)
+  const downloadDir = await tempDir(t)
+  const data = randomBytes(3 * 1024 * 1024 + 5)
+  await writeFile(join(source, 'big.bin'), data)
+  const chunksRead: Uint8Array[] = []
+  const copying: WrapStream = stream => ({
+    ...stream,
+    copiesWrites: true,
+    write: async (bytes) => { await stream.write(bytes.subarray().slice()) }
+  })
+
+  const outcome = await runTransfer({
+    paths: [join(source, 'big.bin')],
+    wrapStream: copying,
+    async * readChunks (path, entry, chunkSizeBytes) {
+      for await (const chunk of readChunks(path, entry, chunkSizeBytes)) {
+        chunksRead.push(chunk)
+        yield chunk
+      }
+    }
+  }, { downloadDir })
+
+  assert.equal(valueOf(outcome.sent).bytes, data.byteLength)
+  assert.ok((await readFile(join(downloadDir, 'big.bin'))).equals(data))
+  assert.equal(chunksRead.length, 4)
+  // The 5-byte tail sits in Node's shared buffer pool, which is never freed.
+  assert.deepEqual(chunksRead.map(chunk => chunk.byteLength), [0, 0, 0, 5])
+  const progress = outcome.senderEvents.filter(e => e.event === 'progress').at(-1)
+  assert.equal(progress?.event === 'progress' && progress.bytes, data.byteLength)
 })

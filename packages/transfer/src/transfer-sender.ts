@@ -47,7 +47,10 @@ export interface SendTransferOptions {
   onTransferId?: (transferId: string) => void
 }
 
-/** Yields the file `source` (offered as `entry`) in chunks of `chunkSizeBytes`, failing if it is not what was offered. */
+/**
+ * Yields the file `source` (offered as `entry`) in chunks of `chunkSizeBytes`, failing if it
+ * is not what was offered. Each chunk in a buffer nothing else uses: the sender may free it once sent.
+ */
 export type ChunkSource = (source: string, entry: ManifestEntry, chunkSizeBytes: number) => AsyncIterable<Uint8Array>
 
 export interface SendResult {
@@ -142,9 +145,11 @@ async function sendFiles (channel: FrameChannel, manifest: Manifest, read: Chunk
         }
         continue
       }
-      await flow.reserve(chunk.byteLength)
+      const chunkBytes = chunk.byteLength
+      await flow.reserve(chunkBytes)
+      // Hashed above: the channel may free `chunk` once sent (it then reads as empty).
       await channel.sendChunk(fileIndex, chunkIndex++, blake3(chunk), chunk)
-      meter.add(chunk.byteLength)
+      meter.add(chunkBytes)
     }
     const digest = fileHasher.digest('hex')
     // Recorded before the write resolves: the verdict may overtake the write's promise.

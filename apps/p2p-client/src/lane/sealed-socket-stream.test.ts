@@ -5,7 +5,7 @@ import { once } from 'node:events'
 import { connect, createServer, type Server, type Socket } from 'node:net'
 import { Uint8ArrayList } from 'uint8arraylist'
 import { MAX_LANE_RECORD_PLAINTEXT_BYTES, isAppError } from '@p2pft/protocol'
-import type { ByteStream } from '@p2pft/transfer'
+import { freeBuffer, type ByteStream } from '@p2pft/transfer'
 import { deriveLaneKeys } from './lane-keys.ts'
 import { createSealedSocketStream } from './sealed-socket-stream.ts'
 
@@ -184,6 +184,28 @@ test('a released plaintext buffer is freed at once; buffers the stream did not h
     const foreign = Buffer.alloc(MIB)
     receiver.release?.(foreign)
     assert.equal(foreign.byteLength, MIB)
+  } finally {
+    close()
+  }
+})
+
+test('a write has sealed its bytes when the call returns: buffers freed right after it still arrive intact', async () => {
+  const { a, b, close } = await socketPair()
+  try {
+    const { sender, receiver } = lanePair(a, b)
+    await sender.ready
+    assert.equal(sender.copiesWrites, true)
+    const pieces = [randomBytes(3 * MAX_LANE_RECORD_PLAINTEXT_BYTES + 5), randomBytes(MIB)].map(piece => new Uint8Array(piece))
+    const expected = Buffer.concat(pieces)
+    const received = readAll(receiver)
+
+    const written = sender.write(new Uint8ArrayList(...pieces))
+    for (const piece of pieces) freeBuffer(piece)
+    await written
+    await sender.closeWrite()
+
+    assert.deepEqual(pieces.map(piece => piece.byteLength), [0, 0])
+    assert.deepEqual(await received, expected)
   } finally {
     close()
   }

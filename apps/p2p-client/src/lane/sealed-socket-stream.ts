@@ -2,7 +2,7 @@ import { createCipheriv, createDecipheriv, createSecretKey } from 'node:crypto'
 import type { Socket } from 'node:net'
 import { Uint8ArrayList } from 'uint8arraylist'
 import { AppError, MAX_LANE_RECORD_PLAINTEXT_BYTES } from '@p2pft/protocol'
-import type { ByteStream } from '@p2pft/transfer'
+import { freeBuffer, type ByteStream } from '@p2pft/transfer'
 import { LANE_READ_HIGH_WATER_BYTES, LANE_READ_LOW_WATER_BYTES, LANE_WRITE_HIGH_WATER_BYTES } from './constants.ts'
 import type { LaneKeys } from './lane-keys.ts'
 
@@ -39,15 +39,6 @@ function nonceOf (count: bigint): Buffer {
   const nonce = Buffer.alloc(NONCE_BYTES)
   nonce.writeBigUInt64BE(count, NONCE_BYTES - 8)
   return nonce
-}
-
-/**
- * Frees a buffer's memory now rather than at the next garbage collection, when the buffer
- * is the whole of its memory (never a slice of a shared pool).
- */
-function free (data: Uint8Array): void {
-  const memory = data.buffer
-  if (memory instanceof ArrayBuffer && data.byteOffset === 0 && data.byteLength === memory.byteLength) memory.transfer(0)
 }
 
 function laneCut (message: string, cause?: unknown): AppError {
@@ -99,7 +90,7 @@ export function createSealedSocketStream (socket: Socket, keys: LaneKeys, option
     for (const piece of pieces) {
       // Freed once the kernel has it: a sealed buffer per record would otherwise wait for V8.
       const sealed = cipher.update(piece)
-      socket.write(sealed, () => { free(sealed) })
+      socket.write(sealed, () => { freeBuffer(sealed) })
     }
     cipher.final()
     socket.write(cipher.getAuthTag())
@@ -216,7 +207,7 @@ export function createSealedSocketStream (socket: Socket, keys: LaneKeys, option
   // counts towards the next garbage collection (a 64 KiB buffer per read).
   socket.on('data', (data: Buffer) => {
     onData(data)
-    free(data)
+    freeBuffer(data)
   })
   socket.on('end', () => {
     if (hasRemoteClosed && bodyBytes === undefined && headerFill === 0) {
@@ -266,6 +257,8 @@ export function createSealedSocketStream (socket: Socket, keys: LaneKeys, option
 
   return {
     ready: ready.promise,
+    // `write` seals (copies) its bytes before it first awaits: the writer may free them then.
+    copiesWrites: true,
     async write (data) {
       if (failure !== undefined) throw failure
       if (socket.destroyed || socket.writableEnded) throw laneCut('the lane to the peer is closed')
@@ -283,7 +276,7 @@ export function createSealedSocketStream (socket: Socket, keys: LaneKeys, option
       fail(err)
     },
     release (data) {
-      if (yielded.delete(data)) free(data)
+      if (yielded.delete(data)) freeBuffer(data)
     }
   }
 }
