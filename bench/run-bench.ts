@@ -7,6 +7,7 @@ import { rmSync } from 'node:fs'
 import { mkdtemp, rm } from 'node:fs/promises'
 import { cpus, release, tmpdir, type as osType } from 'node:os'
 import { join } from 'node:path'
+import { pickEntry } from '../apps/p2p-client/bin/pick-entry.ts'
 import { BENCH_USAGE, parseBenchOptions, UsageError, type BenchOptions } from './bench-options.ts'
 import type { BenchCase, CaseId, CaseRun } from './cases/bench-case.ts'
 import { createLibp2pStackCase } from './cases/libp2p-stack.ts'
@@ -106,6 +107,7 @@ async function main (argv: string[]): Promise<number> {
       const title = `p2p-file-transfer benchmark: ${workload.join(', ')}, ${options.runs} interleaved run(s), all on 127.0.0.1`
       const lines = [
         `${environment.cpu} × ${environment.cores} cores, ${environment.os}, Node ${environment.node}, ${environment.date}`,
+        `p2p-client ran from ${environment.client === 'bundled' ? 'its bundled build' : 'its TypeScript sources (the bundled build is missing or older than them: npm run build)'}`,
         `MB = 10^6 bytes; median and min–max over the runs; CPU = user + system, median; RSS = largest over the runs; took ${((Date.now() - startedAt) / 1000).toFixed(0)} s`
       ]
       process.stdout.write(formatTable({ title, lines }, summaries, targets) + '\n')
@@ -166,9 +168,10 @@ function describeRun (run: CaseRun): string {
   return `${seconds.toFixed(2)} s  ${rate(seconds)}${transfer}  verified`
 }
 
-function describeEnvironment (): { cpu: string, cores: number, os: string, node: string, date: string } {
+function describeEnvironment (): { cpu: string, cores: number, os: string, node: string, date: string, client: 'bundled' | 'sources' } {
   const cpu = cpus()
   return {
+    client: pickEntry().bundled ? 'bundled' : 'sources',
     cpu: cpu[0]?.model.trim() ?? 'unknown CPU',
     cores: cpu.length,
     os: `${osType()} ${release()}`,

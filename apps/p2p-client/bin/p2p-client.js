@@ -3,7 +3,7 @@ import module from 'node:module'
 import { homedir } from 'node:os'
 import { join } from 'node:path'
 import { setFlagsFromString } from 'node:v8'
-// Runs the TypeScript sources directly (Node's type stripping, Node >= 22.18).
+// Runs the bundled build or the TypeScript sources directly (Node's type stripping, Node >= 22.18).
 if (process.features.typescript === undefined || process.features.typescript === false) {
   process.stderr.write(`p2p-client needs Node.js 24 (this is ${process.version}); run it with npx from the project, which uses the Node it installs\n`)
   process.exit(1)
@@ -54,7 +54,9 @@ module.enableCompileCache(join(userCacheDir(), 'compile-cache'))
 const io = { stdout: process.stdout, stderr: process.stderr, stdin: process.stdin, env: process.env }
 // The standard streams' handles count as active resources but never hold the process open.
 const stdioResourceCount = process.getActiveResourcesInfo().filter(resource => resource !== 'Timeout').length
-const { main } = await import('../src/cli/main.ts')
+// The bundled build while it matches the sources (npm run build), else the sources themselves.
+const { pickEntry } = await import('./pick-entry.ts')
+const { main } = await import(pickEntry().url)
 process.exitCode = await main(process.argv.slice(2), io)
 // The command has closed what it opened; libp2p 3.3's stop() leaves a 1 s address-manager
 // timer armed that would hold every send/receive open for a second more. Exit as soon as

@@ -1,0 +1,52 @@
+import { readFileSync, statSync } from 'node:fs'
+import { join, resolve } from 'node:path'
+import { fileURLToPath, pathToFileURL } from 'node:url'
+
+/** In the build's folder: every file the bundle was made from, as it was then. */
+export const BUILD_STAMP_FILE = 'build-stamp.json'
+export const BUNDLED_MAIN_FILE = 'main.js'
+
+export interface BuildStamp {
+  version: 1
+  /** Paths relative to the build's folder; a file whose mtime or size differs makes the bundle stale. */
+  sources: Array<{ path: string, mtimeMs: number, size: number }>
+}
+
+const PACKAGE_DIR = new URL('..', import.meta.url)
+const DEFAULT_BUILD_DIR = join(fileURLToPath(PACKAGE_DIR), 'dist', 'cli')
+const SOURCE_MAIN = new URL('src/cli/main.ts', PACKAGE_DIR).href
+
+/**
+ * Which CLI to run: the bundle in `buildDir` (scripts/build-cli.ts) when every file it was built
+ * from is unchanged, else the TypeScript sources. So an edit, a checkout or a new install is never
+ * hidden behind an older bundle, and a missing or damaged build only costs start-up time.
+ */
+export function pickEntry (buildDir: string = DEFAULT_BUILD_DIR): { url: string, bundled: boolean } {
+  const stamp = readBuildStamp(join(buildDir, BUILD_STAMP_FILE))
+  const isFresh = stamp !== undefined && stamp.sources.every(source => {
+    const now = statSync(resolve(buildDir, source.path), { throwIfNoEntry: false })
+    return now !== undefined && now.mtimeMs === source.mtimeMs && now.size === source.size
+  })
+  return isFresh ? { url: pathToFileURL(join(buildDir, BUNDLED_MAIN_FILE)).href, bundled: true } : { url: SOURCE_MAIN, bundled: false }
+}
+
+/**
+ * The stamp our own build wrote, checked field by field rather than through a schema library:
+ * this runs before every command, and anything unexpected just means "run the sources".
+ */
+function readBuildStamp (file: string): BuildStamp | undefined {
+  let parsed: unknown
+  try {
+    parsed = JSON.parse(readFileSync(file, 'utf8'))
+  } catch {
+    return undefined
+  }
+  if (typeof parsed !== 'object' || parsed === null || !('version' in parsed) || parsed.version !== 1) return undefined
+  if (!('sources' in parsed) || !Array.isArray(parsed.sources) || parsed.sources.length === 0) return undefined
+  const isSource = (item: unknown): item is BuildStamp['sources'][number] =>
+    typeof item === 'object' && item !== null &&
+    'path' in item && typeof item.path === 'string' && item.path !== '' &&
+    'mtimeMs' in item && typeof item.mtimeMs === 'number' &&
+    'size' in item && typeof item.size === 'number'
+  return parsed.sources.every(isSource) ? { version: 1, sources: parsed.sources } : undefined
+}
