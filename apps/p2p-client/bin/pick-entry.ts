@@ -8,8 +8,12 @@ export const BUNDLED_MAIN_FILE = 'main.js'
 
 export interface BuildStamp {
   version: 1
-  /** Paths relative to the build's folder; a file whose mtime or size differs makes the bundle stale. */
-  sources: Array<{ path: string, mtimeMs: number, size: number }>
+  /**
+   * Paths relative to the build's folder; a file whose ctime or size differs makes the bundle
+   * stale. The ctime, not the mtime: unpacking a package or a copy may set a file's mtime to an
+   * older one, while any write or replacement sets its ctime to the present, which no tool sets back.
+   */
+  sources: Array<{ path: string, ctimeMs: number, size: number }>
 }
 
 const PACKAGE_DIR = new URL('..', import.meta.url)
@@ -25,7 +29,7 @@ export function pickEntry (buildDir: string = DEFAULT_BUILD_DIR): { url: string,
   const stamp = readBuildStamp(join(buildDir, BUILD_STAMP_FILE))
   const isFresh = stamp !== undefined && stamp.sources.every(source => {
     const now = statSync(resolve(buildDir, source.path), { throwIfNoEntry: false })
-    return now !== undefined && now.mtimeMs === source.mtimeMs && now.size === source.size
+    return now !== undefined && now.ctimeMs === source.ctimeMs && now.size === source.size
   })
   return isFresh ? { url: pathToFileURL(join(buildDir, BUNDLED_MAIN_FILE)).href, bundled: true } : { url: SOURCE_MAIN, bundled: false }
 }
@@ -46,7 +50,7 @@ function readBuildStamp (file: string): BuildStamp | undefined {
   const isSource = (item: unknown): item is BuildStamp['sources'][number] =>
     typeof item === 'object' && item !== null &&
     'path' in item && typeof item.path === 'string' && item.path !== '' &&
-    'mtimeMs' in item && typeof item.mtimeMs === 'number' &&
+    'ctimeMs' in item && typeof item.ctimeMs === 'number' &&
     'size' in item && typeof item.size === 'number'
   return parsed.sources.every(isSource) ? { version: 1, sources: parsed.sources } : undefined
 }

@@ -25,16 +25,18 @@ await rm(stagingDir, { recursive: true, force: true })
 const bundle = await rolldown({ input: join(PACKAGE_DIR, 'src', 'cli', 'main.ts'), platform: 'node', external: EXTERNAL, logLevel: 'warn' })
 const { output } = await bundle.write({ dir: stagingDir, format: 'esm', entryFileNames: BUNDLED_MAIN_FILE })
 await bundle.close()
-// The history's migrations are read from a folder beside the module (run-migrations.ts).
+// Paths relative to a module still resolve: dist/cli/ is as deep in the package as src/<area>/
+// (the daemon finds the GUI's files at ../../../gui/dist/www/ from either), and the history's
+// migrations, read from a folder beside their module (run-migrations.ts), are copied beside the chunks.
 await cp(join(PACKAGE_DIR, 'src', 'history', 'migrations'), join(stagingDir, 'migrations'), { recursive: true })
 
 const moduleFiles = new Set(output.flatMap(item => item.type === 'chunk' ? item.moduleIds : []).filter(id => isAbsolute(id)))
 const sources: BuildStamp['sources'] = []
 for (const file of [...moduleFiles].sort()) {
-  const { mtimeMs, size } = await stat(file)
+  const { ctimeMs, size } = await stat(file)
   // Read before this stat or after it? Unknown: a bundle that may hold the old text must not pass for fresh.
-  if (mtimeMs >= startedAtMs) throw new Error(`${file} changed while the CLI was being built; build again`)
-  sources.push({ path: relative(outDir, file), mtimeMs, size })
+  if (ctimeMs >= startedAtMs) throw new Error(`${file} changed while the CLI was being built; build again`)
+  sources.push({ path: relative(outDir, file), ctimeMs, size })
 }
 const stamp: BuildStamp = { version: 1, sources }
 await writeFile(join(stagingDir, BUILD_STAMP_FILE), JSON.stringify(stamp))
