@@ -21,15 +21,43 @@ async function identityOf (dir: string): Promise<FolderIdentity> {
 }
 
 /**
+ * Reads `dir`'s identity, one stat at a time: checks that come while a stat runs share the
+ * next one, which starts after it. So each check still sees the folder as it is after the
+ * check was asked for (not the stat under way, which may have read it just before a swap),
+ * and a folder of small files costs a stat per batch of files in flight, not two per file.
+ */
+function createIdentityReader (dir: string): () => Promise<FolderIdentity> {
+  let running: Promise<FolderIdentity> | undefined
+  let next: Promise<FolderIdentity> | undefined
+  const start = (): Promise<FolderIdentity> => {
+    const reading = identityOf(dir)
+    running = reading
+    const clear = (): void => { if (running === reading) running = undefined }
+    reading.then(clear, clear)
+    return reading
+  }
+  return async () => {
+    if (running === undefined) return await start()
+    next ??= running.then(() => {}, () => {}).then(() => {
+      next = undefined
+      return start()
+    })
+    return await next
+  }
+}
+
+/**
  * A guard for one transfer into `root` (itself a real path). Resolving a real path costs a
  * readlink per path component: twice per file, that was most of a small file's syscalls.
- * So each folder's real path is checked once, and every later check is one `stat` that
- * compares what the path leads to with the folder checked then. A symlink swapped in for
- * the folder (or for any folder above it) leads elsewhere, so it is checked in full again
- * and refused; a path that still leads to the checked folder cannot redirect a write.
+ * So each folder's real path is checked once, and every later check compares what the
+ * path leads to (a shared `stat`, see createIdentityReader) with the folder checked then.
+ * A symlink swapped in for the folder (or for any folder above it) leads elsewhere, so it
+ * is checked in full again and refused; a path that still leads to the checked folder
+ * cannot redirect a write.
  */
 export function createFolderGuard (root: string): FolderGuard {
   const checked = new Map<string, Promise<FolderIdentity>>()
+  const readers = new Map<string, () => Promise<FolderIdentity>>()
   const checkInFull = async (dir: string, path: string): Promise<FolderIdentity> => {
     const identity = await identityOf(dir)
     await assertInsideRoot(root, dir, path)
@@ -42,7 +70,15 @@ export function createFolderGuard (root: string): FolderGuard {
   return {
     async check (dir, path) {
       const known = checked.get(dir)
-      if (known !== undefined && await known.catch(() => undefined) === await identityOf(dir)) return
+      if (known !== undefined) {
+        let readIdentity = readers.get(dir)
+        if (readIdentity === undefined) {
+          readIdentity = createIdentityReader(dir)
+          readers.set(dir, readIdentity)
+        }
+        const [then, now] = await Promise.all([known.catch(() => undefined), readIdentity().catch(() => undefined)])
+        if (then !== undefined && then === now) return
+      }
       const checking = checkInFull(dir, path)
       checked.set(dir, checking)
       await checking
