@@ -19,6 +19,7 @@ import { createScpCopyCase } from './cases/scp-copy.ts'
 import { startSignalServer, type SignalServer } from './cases/signal-server.ts'
 import { createTlsPipeCase } from './cases/tls-pipe.ts'
 import { MB, MIN_EXPECTED_BYTES_PER_SECOND, MIN_RUN_TIMEOUT_MS } from './constants.ts'
+import { flushDiskWrites } from './measure/flush-disk-writes.ts'
 import { hasGnuTime } from './measure/process-stats.ts'
 import { summarizeCases, type CaseResult } from './report/case-summary.ts'
 import { formatTable } from './report/table.ts'
@@ -88,6 +89,7 @@ async function main (argv: string[]): Promise<number> {
     for (let round = 1; round <= options.runs; round++) {
       for (const result of results) {
         if (result.skipped !== undefined) continue
+        await flushDiskWrites()
         const run = await result.benchCase.run(round)
         result.runs.push(run)
         log(`run ${round}/${options.runs}  ${result.benchCase.label.padEnd(20)} ${describeRun(run)}`)
@@ -108,7 +110,7 @@ async function main (argv: string[]): Promise<number> {
       const lines = [
         `${environment.cpu} × ${environment.cores} cores, ${environment.os}, Node ${environment.node}, ${environment.date}`,
         `p2p-client ran from ${environment.client === 'bundled' ? 'its bundled build' : 'its TypeScript sources (the bundled build is missing or older than them: npm run build)'}`,
-        `MB = 10^6 bytes; median and min–max over the runs; CPU = user + system, median; RSS = largest over the runs; took ${((Date.now() - startedAt) / 1000).toFixed(0)} s`
+        `MB = 10^6 bytes; median and min–max over the runs; CPU = user + system, median; RSS = largest over the runs; each run starts after a sync; took ${((Date.now() - startedAt) / 1000).toFixed(0)} s`
       ]
       process.stdout.write(formatTable({ title, lines }, summaries, targets) + '\n')
     }

@@ -3,9 +3,26 @@ import { formatBytes, formatConnection, formatProgressLine, formatSpeed } from '
 
 export type Report = (event: ClientEvent) => void
 
-/** One JSON object per line: the contract scripts rely on. */
-export function createJsonReporter (out: NodeJS.WritableStream): Report {
-  return (event) => { out.write(JSON.stringify(event) + '\n') }
+/**
+ * One JSON object per line: the contract scripts rely on. Lines reported in one turn of the
+ * event loop go out in one write: stdout to a pipe is written synchronously, one system call
+ * per write, and a folder of 10,000 small files reports a line per file (about 300 ms of the
+ * receiver's main thread). Corking the stream keeps the order of every write to it.
+ */
+export function createJsonReporter (out: NodeJS.WritableStream & { cork?: () => void, uncork?: () => void }): Report {
+  let isCorked = false
+  return (event) => {
+    if (!isCorked && out.cork !== undefined && out.uncork !== undefined) {
+      const uncork = out.uncork.bind(out)
+      out.cork()
+      isCorked = true
+      process.nextTick(() => {
+        isCorked = false
+        uncork()
+      })
+    }
+    out.write(JSON.stringify(event) + '\n')
+  }
 }
 
 /**
