@@ -14,6 +14,8 @@ export interface BuildStamp {
    * older one, while any write or replacement sets its ctime to the present, which no tool sets back.
    */
   sources: Array<{ path: string, ctimeMs: number, size: number }>
+  /** The build's chunk files beside the entry (for the next build, which keeps them for processes still running). */
+  files: string[]
 }
 
 const PACKAGE_DIR = new URL('..', import.meta.url)
@@ -26,8 +28,8 @@ const SOURCE_MAIN = new URL('src/cli/main.ts', PACKAGE_DIR).href
  * hidden behind an older bundle, and a missing or damaged build only costs start-up time.
  */
 export function pickEntry (buildDir: string = DEFAULT_BUILD_DIR): { url: string, bundled: boolean } {
-  const stamp = readBuildStamp(join(buildDir, BUILD_STAMP_FILE))
-  const isFresh = stamp !== undefined && stamp.sources.every(source => {
+  const sources = readStampedSources(join(buildDir, BUILD_STAMP_FILE))
+  const isFresh = sources !== undefined && sources.every(source => {
     const now = statSync(resolve(buildDir, source.path), { throwIfNoEntry: false })
     return now !== undefined && now.ctimeMs === source.ctimeMs && now.size === source.size
   })
@@ -35,10 +37,10 @@ export function pickEntry (buildDir: string = DEFAULT_BUILD_DIR): { url: string,
 }
 
 /**
- * The stamp our own build wrote, checked field by field rather than through a schema library:
+ * The sources in the stamp our own build wrote, checked field by field rather than through a schema library:
  * this runs before every command, and anything unexpected just means "run the sources".
  */
-function readBuildStamp (file: string): BuildStamp | undefined {
+function readStampedSources (file: string): BuildStamp['sources'] | undefined {
   let parsed: unknown
   try {
     parsed = JSON.parse(readFileSync(file, 'utf8'))
@@ -52,5 +54,5 @@ function readBuildStamp (file: string): BuildStamp | undefined {
     'path' in item && typeof item.path === 'string' && item.path !== '' &&
     'ctimeMs' in item && typeof item.ctimeMs === 'number' &&
     'size' in item && typeof item.size === 'number'
-  return parsed.sources.every(isSource) ? { version: 1, sources: parsed.sources } : undefined
+  return parsed.sources.every(isSource) ? parsed.sources : undefined
 }

@@ -18,6 +18,12 @@ test('the CLI builds into one folder that runs, stamped with every source it was
   const dir = await mkdtemp(join(BUILDS_DIR, 'test-build-'))
   t.after(async () => { await rm(dir, { recursive: true, force: true }) })
   const out = join(dir, 'cli')
+  // What two earlier builds left: the last one's chunk (named in its stamp) is kept for a daemon
+  // still running from it; the one before's goes.
+  await mkdir(out)
+  await writeFile(join(out, BUILD_STAMP_FILE), JSON.stringify({ version: 1, sources: [], files: ['last-build-chunk.js'] }))
+  await writeFile(join(out, 'last-build-chunk.js'), 'export {}\n')
+  await writeFile(join(out, 'older-build-chunk.js'), 'export {}\n')
 
   await run(process.execPath, [BUILD_SCRIPT, '--out', out], { timeout: 120_000 })
 
@@ -27,6 +33,10 @@ test('the CLI builds into one folder that runs, stamped with every source it was
   assert.ok(paths.some(path => path.endsWith(join('packages', 'transfer', 'src', 'transfer-receiver.ts'))), 'workspace packages are stamped')
   assert.ok(paths.some(path => path.includes('node_modules')), 'dependencies are stamped')
   assert.deepEqual(await readdir(join(out, 'migrations')), ['001-create-transfers.sql'])
+  const inPlace = await readdir(out)
+  assert.ok(inPlace.includes('last-build-chunk.js') && !inPlace.includes('older-build-chunk.js'), inPlace.join(', '))
+  assert.ok(stamp.files.length > 5 && stamp.files.every(name => inPlace.includes(name)), 'every chunk of the new build is in place')
+  assert.deepEqual(await readdir(dir), ['cli'], 'no staging folder left')
   assert.deepEqual(pickEntry(out), { url: pathToFileURL(join(out, 'main.js')).href, bundled: true })
 
   const runBundledHelp = `const { main } = await import(${JSON.stringify(pathToFileURL(join(out, 'main.js')).href)});` +
@@ -44,7 +54,7 @@ test('a build whose sources changed or vanished, or whose stamp is missing or da
   const writeStamp = async (stamp: unknown): Promise<void> => { await writeFile(stampFile, JSON.stringify(stamp)) }
   const stampOf = async (): Promise<BuildStamp> => {
     const { ctimeMs, size } = await stat(source)
-    return { version: 1, sources: [{ path: 'source.ts', ctimeMs, size }] }
+    return { version: 1, sources: [{ path: 'source.ts', ctimeMs, size }], files: [] }
   }
   const isBundled = (): boolean => pickEntry(dir).bundled
 
