@@ -41,7 +41,7 @@ export interface FileWriterOptions {
    * one. A missing or unusable `.part` starts the file afresh.
    */
   resume?: { partName: string, chunkHashes: Uint8Array[] }
-  /** Told when a verified chunk is on disk (for resume checkpoints and acknowledgements). */
+  /** Told when a chunk is on disk, with the hash its sender gave it (for resume checkpoints and acknowledgements). */
   onChunkWritten?: (chunkIndex: number, blake3: Uint8Array, sizeBytes: number) => void
   /** Awaited after the whole-file hash matched and before the rename (to record it first). */
   onPlacing?: (blake3Hex: string) => Promise<void>
@@ -57,16 +57,18 @@ export interface SavedFile {
 
 /** Writes one incoming file to `<name>.part`, verifies it, then gives it its final name. */
 export interface FileWriter {
-  /** Bytes verified so far. */
+  /** Bytes taken so far: on resume, the kept prefix that checked out; then every chunk written. */
   readonly bytes: number
-  /** Chunks verified so far (on resume: the good prefix found in the `.part`). */
+  /** Chunks taken so far (on resume: the good prefix found in the `.part`). */
   readonly verifiedChunks: number
   /** Name of the `.part` file in its folder. */
   readonly partName: string
-  /** BLAKE3 of the bytes verified so far. */
+  /** BLAKE3 of the bytes taken so far. */
   prefixBlake3: () => string
   /**
-   * Verifies a chunk and starts writing it. Resolves once the previous chunk is on disk,
+   * Checks a chunk's place and size and starts writing it; its bytes are checked by the
+   * whole-file hash at `finish` (a file's only chunk at once, against its own hash, which is
+   * the same). Resolves once the previous chunk is on disk,
    * so one write overlaps receiving the next chunk but never more. `onWritten` is called
    * once this chunk is on disk: nothing reads `data` after that.
    */
@@ -137,9 +139,10 @@ async function openExistingPart (path: string): Promise<FileHandle | undefined> 
 }
 
 /**
- * Checks the chunks of every writer. A native hasher is about 3 KB that only a full GC
- * frees (V8 does not see it), so one per small file added up to tens of MB; one is enough
- * since each check runs from reset to digest without yielding.
+ * Checks a one-chunk file's chunk and a resumed file's kept chunks, for every writer. A
+ * native hasher is about 3 KB that only a full GC frees (V8 does not see it), so one per
+ * small file added up to tens of MB; one is enough since each check runs from reset to
+ * digest without yielding.
  */
 const chunkHasher = new Blake3Hasher()
 /** BLAKE3 of no bytes: the verified prefix of a file before its first chunk. */
@@ -313,16 +316,19 @@ export async function createFileWriter (deps: FileWriterDeps, options: FileWrite
         throw new AppError('TRANSFER_SIZE_MISMATCH', `${entry.path} got more than the ${entry.size} bytes offered`)
       }
       // Iterate the slices rather than joining them: a join is a copy per chunk.
-      chunkHasher.reset()
-      for (const buf of data) chunkHasher.update(buf)
-      const chunkDigest = chunkHasher.digestBuffer()
-      if (!chunkDigest.equals(blake3)) {
-        throw new AppError('TRANSFER_HASH_MISMATCH', `chunk ${chunkIndex} of ${entry.path} failed its hash`)
-      }
       if (fileHasher === undefined && length === entry.size) {
+        // The file's only chunk: its hash is the whole file's, so it is checked here at no extra cost.
+        chunkHasher.reset()
+        for (const buf of data) chunkHasher.update(buf)
+        const chunkDigest = chunkHasher.digestBuffer()
+        if (!chunkDigest.equals(blake3)) throw new AppError('TRANSFER_HASH_MISMATCH', `${entry.path} failed its hash`)
         onlyChunkHex = chunkDigest.toString('hex')
       } else {
-        // Also a small file a sender splits into several chunks: then each one counts.
+        // One hash pass per byte: the whole-file hash, checked at `finish`, covers every chunk, and
+        // the channel (TLS, noise or a lane's AES-GCM) already authenticates each chunk's bytes with
+        // the hash the sender gave it. That hash is kept for a resume, which re-reads each kept chunk
+        // and checks it before counting it (`verifyPrefix`), so a chunk that did not match its hash is
+        // fetched again, never placed. Also a small file a sender splits into several chunks.
         fileHasher ??= new Blake3Hasher()
         for (const buf of data) fileHasher.update(buf)
       }

@@ -140,11 +140,12 @@ test('a first frame that is not an offer aborts with PROTOCOL_UNEXPECTED_MESSAGE
   await assertRejectsWith(received, 'PROTOCOL_UNEXPECTED_MESSAGE')
 })
 
-test('a chunk failing its hash aborts with TRANSFER_HASH_MISMATCH and leaves neither the file nor its .part', async (t) => {
+test('a chunk that does not match its hash fails the file at its end with TRANSFER_HASH_MISMATCH, leaving neither the file nor its .part', async (t) => {
   const downloadDir = await tempDir(t)
   const { sender, received } = startReceiver(downloadDir)
   const first = randomBytes(64 * 1024)
   const second = randomBytes(1000)
+  const wholeFileHash = blake3(Buffer.concat([first, second])).toString('hex')
 
   await sender.send({ kind: 'offer', message: offerOf([{ path: 'd', kind: 'directory', size: 0, mtimeMs: 0 }, file('d/a.bin', first.byteLength + second.byteLength)]) })
   assert.equal((await sender.read()).kind, 'offer-response')
@@ -152,8 +153,9 @@ test('a chunk failing its hash aborts with TRANSFER_HASH_MISMATCH and leaves nei
   const hash = blake3(second)
   second[0] = (second[0] ?? 0) ^ 1
   await sender.sendChunk(1, 1, hash, second)
+  await sender.send({ kind: 'file-end', message: { fileIndex: 1, blake3: wholeFileHash } })
 
-  await assertRejectsWith(sender.read(), 'TRANSFER_HASH_MISMATCH')
+  await assertRejectsWith(readVerdict(sender), 'TRANSFER_HASH_MISMATCH')
   await sender.fail(new Error('test done'))
   await assertRejectsWith(received, 'TRANSFER_HASH_MISMATCH')
   assert.deepEqual(await readdir(downloadDir), [])

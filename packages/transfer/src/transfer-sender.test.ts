@@ -250,6 +250,18 @@ test('a corrupted chunk makes the receiver abort with TRANSFER_HASH_MISMATCH, ke
   assert.deepEqual(await readdir(downloadDir), [])
 })
 
+test('corrupted chunks of a file of several chunks fail its whole-file hash: TRANSFER_HASH_MISMATCH, no file and no .part', async (t) => {
+  const source = await tempDir(t)
+  const downloadDir = await tempDir(t)
+  await writeFile(join(source, 'data.bin'), randomBytes(2.5 * 1024 * 1024))
+
+  const outcome = await runTransfer({ paths: [join(source, 'data.bin')], wrapStream: corruptChunks }, { downloadDir })
+
+  assertRejectedWith(outcome.received, 'TRANSFER_HASH_MISMATCH')
+  assertRejectedWith(outcome.sent, 'TRANSFER_HASH_MISMATCH')
+  assert.deepEqual(await readdir(downloadDir), [])
+})
+
 test('a peer vanishing mid-transfer rejects both sides with TRANSFER_PEER_GONE and removes the .part file', async (t) => {
   const source = await tempDir(t)
   const downloadDir = await tempDir(t)
