@@ -18,16 +18,20 @@ const utf8 = new TextDecoder('utf-8', { fatal: true })
 
 /**
  * Compiles a schema once into a decoder, so every boundary validates with the same
- * object and rejects with a typed error naming the first offending field.
+ * object and rejects with a typed error naming the first offending field. Compiled on
+ * first use, not when its module loads: a command uses a few of the ~50 decoders, and
+ * compiling them all cost every command's start-up about 15 ms.
  */
 export function createSchemaDecoder<T extends TSchema> (schema: T, code: ErrorCode, what: string): SchemaDecoder<T> {
-  const compiled = Compile(schema)
+  const compile = () => Compile(schema)
+  let compiledOnce: ReturnType<typeof compile> | undefined
+  const compiled = (): ReturnType<typeof compile> => (compiledOnce ??= compile())
 
   /** Validates; `explain` false skips naming the field, whose search costs as much as the value is big. */
   const validate = (value: unknown, explain: boolean): Static<T> => {
-    if (compiled.Check(value)) return value
+    if (compiled().Check(value)) return value
     if (!explain) throw new AppError(code, `invalid ${what}: does not match the schema`)
-    const first = compiled.Errors(value)[0]
+    const first = compiled().Errors(value)[0]
     const where = first?.instancePath === '' || first == null ? '' : ` at ${first.instancePath}`
     throw new AppError(code, `invalid ${what}${where}: ${first?.message ?? 'does not match the schema'}`)
   }
@@ -49,5 +53,5 @@ export function createSchemaDecoder<T extends TSchema> (schema: T, code: ErrorCo
     return validate(parsed, text.length <= MAX_EXPLAINED_JSON_BYTES)
   }
 
-  return { decode: value => validate(value, true), decodeJson, check: (value: unknown): value is Static<T> => compiled.Check(value), schema }
+  return { decode: value => validate(value, true), decodeJson, check: (value: unknown): value is Static<T> => compiled().Check(value), schema }
 }
