@@ -3,7 +3,7 @@ import { AppError, MAX_ANNOUNCED_ADDRS } from '@p2pft/protocol'
 import type { Logger } from 'pino'
 import { DEFAULT_HOST, DEFAULT_PORT } from './config/index.ts'
 import { createHttpApp } from './http/index.ts'
-import { CLOSE_GOING_AWAY, createPresenceHub, createPresenceRegistry, type ObservedAddress } from './presence/index.ts'
+import { CLOSE_GOING_AWAY, createPresenceHub, createPresenceRegistry, type ObservedAddress, type PresenceLimits } from './presence/index.ts'
 import { createRelayNode, type RelayInfo, type RelayNode, type RelayNodeOptions } from './relay/index.ts'
 import { createRendezvousForwarder } from './rendezvous/index.ts'
 
@@ -11,7 +11,7 @@ export interface SignalServerDeps {
   log: Logger
 }
 
-export interface SignalServerOptions {
+export interface SignalServerOptions extends PresenceLimits {
   /**
    * IP address for HTTP, WebSocket and relay.
    * @default DEFAULT_HOST ('0.0.0.0')
@@ -27,24 +27,6 @@ export interface SignalServerOptions {
    * @default {} (a relay on DEFAULT_RELAY_PORT with the default limits)
    */
   relay?: false | Omit<RelayNodeOptions, 'host'>
-  /** @default SIGNAL_HEARTBEAT_TIMEOUT_MS */
-  heartbeatTimeoutMs?: number
-  /** @default HEARTBEAT_CHECK_INTERVAL_MS */
-  heartbeatCheckIntervalMs?: number
-  /** @default REGISTER_TIMEOUT_MS */
-  registerTimeoutMs?: number
-  /** @default MAX_SESSIONS */
-  maxSessions?: number
-  /** @default MAX_SESSIONS_PER_IP */
-  maxSessionsPerIp?: number
-  /** @default IP_CONNECTS_PER_SECOND */
-  ipConnectsPerSecond?: number
-  /** @default the larger of IP_CONNECT_BURST and ipConnectsPerSecond */
-  ipConnectBurst?: number
-  /** @default ROOM_JOINS_PER_SECOND */
-  roomJoinsPerSecond?: number
-  /** @default ROOM_JOIN_BURST */
-  roomJoinBurst?: number
   /**
    * Where a WebSocket client connects from (tests use it to simulate networks).
    * @default the TCP peer address

@@ -1,5 +1,5 @@
 export { createPresenceHub } from './presence-hub.ts'
-export type { HelloRelay, PresenceHub, PresenceHubDeps, PresenceHubOptions } from './presence-hub.ts'
+export type { HelloRelay, PresenceHub, PresenceHubDeps, PresenceHubOptions, PresenceLimits } from './presence-hub.ts'
 export { createPresenceRegistry } from './presence-registry.ts'
 export type { PresenceRegistry, PresenceRegistryOptions } from './presence-registry.ts'
 export { observedAddressOf } from './observed-address.ts'

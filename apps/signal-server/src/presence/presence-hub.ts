@@ -27,9 +27,8 @@ export interface PresenceHubDeps {
   rendezvous: RendezvousForwarder
 }
 
-export interface PresenceHubOptions {
-  /** Announced in `hello`; leave out when no relay runs. */
-  relay?: HelloRelay | undefined
+/** Timeouts and rate limits of the presence service, which the signal server's options pass on. */
+export interface PresenceLimits {
   /** @default SIGNAL_HEARTBEAT_TIMEOUT_MS */
   heartbeatTimeoutMs?: number
   /** @default HEARTBEAT_CHECK_INTERVAL_MS */
@@ -48,6 +47,11 @@ export interface PresenceHubOptions {
   roomJoinsPerSecond?: number
   /** @default ROOM_JOIN_BURST */
   roomJoinBurst?: number
+}
+
+export interface PresenceHubOptions extends PresenceLimits {
+  /** Announced in `hello`; leave out when no relay runs. */
+  relay?: HelloRelay | undefined
   /** @default Date.now */
   now?: () => number
 }
