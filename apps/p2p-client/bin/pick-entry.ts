@@ -1,5 +1,5 @@
 import { readFileSync, statSync } from 'node:fs'
-import { join, resolve } from 'node:path'
+import { basename, join, resolve } from 'node:path'
 import { fileURLToPath, pathToFileURL } from 'node:url'
 
 /** In the build's folder: every file the bundle was made from, as it was then. */
@@ -28,8 +28,8 @@ const SOURCE_MAIN = new URL('src/cli/main.ts', PACKAGE_DIR).href
  * hidden behind an older bundle, and a missing or damaged build only costs start-up time.
  */
 export function pickEntry (buildDir: string = DEFAULT_BUILD_DIR): { url: string, bundled: boolean } {
-  const sources = readStampedSources(join(buildDir, BUILD_STAMP_FILE))
-  const isFresh = sources !== undefined && sources.every(source => {
+  const sources = readBuildStamp(join(buildDir, BUILD_STAMP_FILE))?.sources ?? []
+  const isFresh = sources.length > 0 && sources.every(source => {
     const now = statSync(resolve(buildDir, source.path), { throwIfNoEntry: false })
     return now !== undefined && now.ctimeMs === source.ctimeMs && now.size === source.size
   })
@@ -37,10 +37,12 @@ export function pickEntry (buildDir: string = DEFAULT_BUILD_DIR): { url: string,
 }
 
 /**
- * The sources in the stamp our own build wrote, checked field by field rather than through a schema library:
- * this runs before every command, and anything unexpected just means "run the sources".
+ * The stamp our own build wrote, checked field by field rather than through a schema library:
+ * this runs before every command. Sources that are not all well-formed read as none (the bundle
+ * then counts as stale); chunk names that are not plain file names are left out (the next build
+ * deletes what the stamp does not list, and must never reach outside the build's folder).
  */
-function readStampedSources (file: string): BuildStamp['sources'] | undefined {
+export function readBuildStamp (file: string): BuildStamp | undefined {
   let parsed: unknown
   try {
     parsed = JSON.parse(readFileSync(file, 'utf8'))
@@ -48,11 +50,16 @@ function readStampedSources (file: string): BuildStamp['sources'] | undefined {
     return undefined
   }
   if (typeof parsed !== 'object' || parsed === null || !('version' in parsed) || parsed.version !== 1) return undefined
-  if (!('sources' in parsed) || !Array.isArray(parsed.sources) || parsed.sources.length === 0) return undefined
   const isSource = (item: unknown): item is BuildStamp['sources'][number] =>
     typeof item === 'object' && item !== null &&
     'path' in item && typeof item.path === 'string' && item.path !== '' &&
     'ctimeMs' in item && typeof item.ctimeMs === 'number' &&
     'size' in item && typeof item.size === 'number'
-  return parsed.sources.every(isSource) ? parsed.sources : undefined
+  const sources: unknown = 'sources' in parsed ? parsed.sources : undefined
+  const files: unknown = 'files' in parsed ? parsed.files : undefined
+  return {
+    version: 1,
+    sources: Array.isArray(sources) && sources.every(isSource) ? sources : [],
+    files: Array.isArray(files) ? files.filter((name): name is string => typeof name === 'string' && basename(name) === name) : []
+  }
 }
