@@ -32,6 +32,8 @@ export const READ_AHEAD_BYTES = 4 * 1024 * 1024
 export const READ_AHEAD_FILES = 64
 /** A receiver flushes a file to disk in the background after this many new bytes, so the fsync before its rename is short. */
 export const SYNC_AHEAD_BYTES = 64 * 1024 * 1024
+/** Files this big or bigger are written past the page cache (direct-writes.ts): below it, an extra open and copy per file cost more than the cache does. */
+export const DIRECT_WRITE_MIN_BYTES = 8 * 1024 * 1024
 /** lstat calls in flight while a sender lists a folder: a folder of thousands of small files waits for a disk round trip per batch, not per file. */
 export const MANIFEST_STATS_AT_ONCE = 32
 /** A receiver's chunk acks and file results wait up to this long to go out together: one stream write per batch, not per small file. */

@@ -1,13 +1,14 @@
 import { test, type TestContext } from 'node:test'
 import assert from 'node:assert/strict'
 import { randomBytes } from 'node:crypto'
-import { mkdir, mkdtemp, readdir, readFile, readlink, realpath, rename, rm, stat, symlink, writeFile } from 'node:fs/promises'
+import { mkdir, mkdtemp, open, readdir, readFile, readlink, realpath, rename, rm, stat, symlink, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { pino } from 'pino'
 import { Uint8ArrayList } from 'uint8arraylist'
 import { blake3 } from '@napi-rs/blake-hash'
 import { isAppError, type ManifestEntry } from '@p2pft/protocol'
+import { DIRECT_WRITE_MIN_BYTES } from './constants.ts'
 import { createFileWriter, type FileWriter } from './file-writer.ts'
 import { createFolderGuard } from './folder-guard.ts'
 
@@ -160,4 +161,33 @@ test('a folder swapped for a symlink after its first file is refused, before cre
   await assert.rejects(placing.finish(blake3(data).toString('hex')), (err: unknown) => isAppError(err, 'TRANSFER_WRITE_FAILED'))
   await assert.rejects(writerIn('created.bin', data), (err: unknown) => isAppError(err, 'TRANSFER_WRITE_FAILED'))
   assert.deepEqual(await readdir(outside), [])
+})
+
+test('a big file written past the page cache, released, damaged and resumed, arrives whole with its unaligned tail', async (t) => {
+  const dir = await tempDir(t)
+  const chunkSize = 1024 * 1024
+  const data = randomBytes(DIRECT_WRITE_MIN_BYTES + 1000)
+  const chunks = Array.from({ length: Math.ceil(data.byteLength / chunkSize) }, (_unused, i) => data.subarray(i * chunkSize, (i + 1) * chunkSize))
+  const hashes = chunks.map(chunk => blake3(chunk))
+  const entry: ManifestEntry = { path: 'big.bin', kind: 'file', size: data.byteLength, mtimeMs: 0 }
+  const options = { root: dir, dir, relativeDir: '', name: entry.path, entry, chunkSizeBytes: chunkSize }
+  // Each chunk in two slices, the first of an odd length, as chunks come off the network.
+  const slices = (chunk: Buffer): Uint8ArrayList => new Uint8ArrayList(chunk.subarray(0, 333), chunk.subarray(333))
+
+  const first = await createFileWriter({ log }, options)
+  for (let i = 0; i < 3; i++) await first.write(i, hashes[i] ?? Buffer.alloc(0), slices(chunks[i] ?? Buffer.alloc(0)))
+  await first.release()
+  assert.ok((await readFile(join(dir, first.partName))).equals(data.subarray(0, 3 * chunkSize)))
+  const part = await open(join(dir, first.partName), 'r+')
+  await part.write(Buffer.from('damage'), 0, 6, chunkSize + 10)
+  await part.close()
+
+  const resumed = await createFileWriter({ log }, { ...options, resume: { partName: first.partName, chunkHashes: hashes.slice(0, 3) } })
+  assert.equal(resumed.verifiedChunks, 1, 'kept only the chunk before the damaged one')
+  for (let i = 1; i < chunks.length; i++) await resumed.write(i, hashes[i] ?? Buffer.alloc(0), slices(chunks[i] ?? Buffer.alloc(0)))
+  const saved = await resumed.finish(blake3(data).toString('hex'))
+
+  assert.equal(saved.size, data.byteLength)
+  assert.ok((await readFile(join(dir, 'big.bin'))).equals(data))
+  assert.deepEqual(await readdir(dir), ['big.bin'])
 })

@@ -5,7 +5,8 @@ import type { Logger } from 'pino'
 import type { Uint8ArrayList } from 'uint8arraylist'
 import { Blake3Hasher } from '@napi-rs/blake-hash'
 import { AppError, type ManifestEntry } from '@p2pft/protocol'
-import { MAX_DATE_MS, MAX_NAME_ATTEMPTS, PART_SUFFIX, SYNC_AHEAD_BYTES } from './constants.ts'
+import { DIRECT_WRITE_MIN_BYTES, MAX_DATE_MS, MAX_NAME_ATTEMPTS, PART_SUFFIX, SYNC_AHEAD_BYTES } from './constants.ts'
+import { openDirectWriter, type DirectWriter } from './direct-writes.ts'
 import { toDiskError } from './disk-error.ts'
 import { createFolderGuard, type FolderGuard } from './folder-guard.ts'
 import { fitName, toNumberedName } from './safe-name.ts'
@@ -35,6 +36,11 @@ export interface FileWriterOptions {
    * others get an fsync. @default true
    */
   sync?: boolean
+  /**
+   * Write a file of DIRECT_WRITE_MIN_BYTES or more past the page cache (O_DIRECT) where the
+   * platform and file system allow it, else through it as usual. @default true
+   */
+  directWrites?: boolean
   /**
    * Continue an earlier `.part` of this file (in `dir`) instead of creating one: its chunks
    * are re-read and checked against these hashes, and the file is cut after the last good
@@ -281,12 +287,23 @@ export async function createFileWriter (deps: FileWriterDeps, options: FileWrite
     throw toDiskError(err, entry.path, options.resume === undefined ? 'creating' : 'resuming')
   }
   const file: FileHandle = handle
+  const direct: DirectWriter | undefined = (options.directWrites ?? true) && entry.size >= DIRECT_WRITE_MIN_BYTES
+    ? await openDirectWriter(partPath, options.chunkSizeBytes, log)
+    : undefined
 
   const close = async (): Promise<void> => {
     if (state !== 'open') return
     state = 'closed'
     await syncing?.catch(() => {})
+    await direct?.close()
     await file.close()
+  }
+
+  /** A chunk's slices at `position`: directly where it can, the rest (or all) through the page cache. */
+  const writeChunk = async (data: Uint8ArrayList, length: number, position: number): Promise<void> => {
+    const slices = [...data]
+    const directBytes = direct === undefined ? 0 : await direct.write(slices, length, position)
+    if (directBytes < length) await writeFully(file, dropWritten(slices, directBytes), position + directBytes)
   }
 
   const syncAhead = (writtenBytes: number): void => {
@@ -335,7 +352,7 @@ export async function createFileWriter (deps: FileWriterDeps, options: FileWrite
       await pending
       const position = bytes
       const hash = Buffer.from(blake3)
-      pending = writeFully(file, data, position).then(
+      pending = writeChunk(data, length, position).then(
         () => {
           syncAhead(length)
           onWritten?.()
