@@ -16,7 +16,7 @@ export interface P2pTransferOptions {
   runDir: string
   /** Reused across runs, so the sender's identity is made once. */
   senderDataDir: string
-  /** `lane`: direct over a data lane (the default), `stream`: direct inside the libp2p connection (lanes off), `relayed`: through the relay. */
+  /** `lane`: direct over a data lane (the default), `stream`: direct inside the libp2p connection (lanes off), `relayed`: through the relay (on a lane its lane relay splices). */
   path: TransferPath
   timeoutMs: number
   /** Write a V8 CPU profile of both client processes here. @default none */
@@ -84,8 +84,9 @@ export async function runP2pTransfer (options: P2pTransferOptions): Promise<P2pT
     if (connection === undefined || done === undefined) throw new Error(`p2p-client send exited 0 without connection and done events:\n${sender.stdout()}`)
     const expected = options.path === 'relayed' ? 'relayed' : 'direct'
     if (connection.type !== expected) throw new Error(`expected a ${expected} connection, got ${String(connection.type)} (${String(connection.remoteAddr)})`)
-    // A lane that silently fell back would measure the wrong path.
-    if ((connection.lane === true) !== (options.path === 'lane')) throw new Error(`expected ${options.path === 'lane' ? 'a' : 'no'} data lane, got lane=${String(connection.lane)}`)
+    // A lane that silently fell back would measure the wrong path (relayed ones run on a lane the signal server splices).
+    const wantsLane = options.path !== 'stream'
+    if ((connection.lane === true) !== wantsLane) throw new Error(`expected ${wantsLane ? 'a' : 'no'} data lane, got lane=${String(connection.lane)}`)
     return {
       wallMs: sent.wallMs,
       transferMs: Number(done.durationMs),

@@ -49,7 +49,7 @@ describe('network lab: two homes behind NAT routers and a public server', { skip
       const { result, sender } = await sendFromHostA(setup, 100, { sizeBytes: RUN_SIZE_BYTES, env: { P2PFT_PUNCH_DELAY_MS: '1500' } })
       assert.equal(result.exit, 0, JSON.stringify(result))
       assert.ok(result.intact, JSON.stringify(result))
-      assert.deepEqual(result.connections, ['relayed', 'direct/hole-punch'], JSON.stringify(result))
+      assert.deepEqual(result.connections, ['relayed+lane', 'direct/hole-punch'], JSON.stringify(result))
       const switchedAt = sender.events.findIndex(e => e.event === 'connection' && e.type === 'direct')
       const before = sender.events.slice(0, switchedAt).filter((e): e is JsonEvent & { bytes: number } => e.event === 'progress' && typeof e.bytes === 'number')
       const relayedBytes = Math.max(0, ...before.map(e => e.bytes))
@@ -58,7 +58,7 @@ describe('network lab: two homes behind NAT routers and a public server', { skip
       assert.equal(done?.bytes, RUN_SIZE_BYTES)
       // The receiver saw the same move: the transfer stream came over the relay, then over the punched connection.
       const receiverConnections = setup.receiver.events.filter(e => e.event === 'connection').slice(-2).map(connectionLabel)
-      assert.deepEqual(receiverConnections, ['relayed', 'direct/hole-punch'])
+      assert.deepEqual(receiverConnections, ['relayed+lane', 'direct/hole-punch'])
     })
   })
 
@@ -69,7 +69,7 @@ describe('network lab: two homes behind NAT routers and a public server', { skip
 
     test(`the punch fails and the relay carries every transfer intact, ${RUNS} runs out of ${RUNS}`, async () => {
       assert.ok(setup !== undefined)
-      assertEveryRun(await sendRuns(setup), 'relayed', r => r.connections.length === 1 && r.connections[0] === 'relayed')
+      assertEveryRun(await sendRuns(setup), 'relayed, on a data lane the server splices', r => r.connections.length === 1 && r.connections[0] === 'relayed+lane')
     })
   })
 
@@ -80,7 +80,7 @@ describe('network lab: two homes behind NAT routers and a public server', { skip
 
     test(`the relay carries every transfer intact, ${RUNS} runs out of ${RUNS}`, async () => {
       assert.ok(setup !== undefined)
-      assertEveryRun(await sendRuns(setup), 'relayed', r => r.connections.length === 1 && r.connections[0] === 'relayed')
+      assertEveryRun(await sendRuns(setup), 'relayed, on a data lane the server splices', r => r.connections.length === 1 && r.connections[0] === 'relayed+lane')
     })
   })
 

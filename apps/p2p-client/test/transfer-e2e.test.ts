@@ -108,7 +108,7 @@ describe('two clients and a real signal server on 127.0.0.1', () => {
     assert.deepEqual(await readdir(dave.downloads), [])
   })
 
-  test('with direct dialing disabled, 64 MiB crosses the relay intact', async () => {
+  test('with direct dialing disabled, 64 MiB crosses the relay intact, on a lane the signal server splices', async () => {
     const erin = await startReceiver('Erin', ['--yes', '--once'])
     // The receiver announces its relay address once its reservation is made.
     const source = join(bed.path, 'relayed.bin')
@@ -118,6 +118,9 @@ describe('two clients and a real signal server on 127.0.0.1', () => {
     assert.equal(await erin.process.exited, 0)
     const connection = alice.events.find(e => e.event === 'connection')
     assert.equal(connection?.type, 'relayed')
+    // The bytes went through the signal server's lane relay, sealed end to end, not through libp2p.
+    assert.equal(connection?.lane, true, 'the relayed transfer ran on a spliced data lane')
+    assert.ok(erin.process.events.some(e => e.event === 'connection' && e.type === 'relayed' && e.lane === true), 'the receiver got the lane')
     const sent = await describeTree(join(bed.path))
     const received = await describeTree(erin.downloads)
     assert.equal(received.get('relayed.bin'), sent.get('relayed.bin'))

@@ -45,7 +45,8 @@ export async function main (argv: readonly string[], env: Readonly<Record<string
         dataLimitBytes: config.relayDataLimitBytes,
         durationLimitSeconds: config.relayDurationLimitSeconds,
         ...(config.relayKeyFile == null ? {} : { privateKey: await loadOrCreateRelayKey(config.relayKeyFile) })
-      }
+      },
+      ...(config.laneRelayPort == null ? {} : { laneRelayPort: config.laneRelayPort })
     })
   } catch (err) {
     // The readable line below is the report; the log keeps the cause chain for --verbose.
@@ -53,7 +54,7 @@ export async function main (argv: readonly string[], env: Readonly<Record<string
     process.stderr.write(`signal-server: ${err instanceof Error ? err.message : String(err)}\n`)
     return isAppError(err, 'CONFIG_INVALID', 'IDENTITY_INVALID') ? EXIT_USAGE : EXIT_FAILED
   }
-  process.stdout.write(JSON.stringify({ event: 'listening', url: server.url, relay: server.relay }) + '\n')
+  process.stdout.write(JSON.stringify({ event: 'listening', url: server.url, relay: server.relay, laneRelayPort: server.laneRelayPort }) + '\n')
 
   const signal = await new Promise<string>(resolve => {
     process.once('SIGTERM', () => { resolve('SIGTERM') })

@@ -1,10 +1,10 @@
-import { connect } from 'node:net'
+import { connect, type Socket } from 'node:net'
 import assert from 'node:assert/strict'
 import { once } from 'node:events'
 import type { IncomingMessage } from 'node:http'
 import { after, before, describe, it } from 'node:test'
 import { generateKeyPair } from '@libp2p/crypto/keys'
-import { MAX_RENDEZVOUS_PAYLOAD_BYTES, MAX_SIGNAL_MESSAGE_BYTES } from '@p2pft/protocol'
+import { LANE_RELAY_MAGIC, LANE_RELAY_ROLE_HOLDER, LANE_RELAY_ROLE_JOINER, MAX_RENDEZVOUS_PAYLOAD_BYTES, MAX_SIGNAL_MESSAGE_BYTES } from '@p2pft/protocol'
 import { pino } from 'pino'
 import { connectSignalClient, registeredClient, type SignalTestClient } from '../test/signal-test-client.ts'
 import { observedAddressOf } from './presence/index.ts'
@@ -296,6 +296,43 @@ describe('signal server over WebSocket', () => {
 })
 
 describe('signal server HTTP, limits and shutdown', () => {
+  it('announces its lane relay and hands a registered peer a ticket that splices two sockets; without a relay, no ticket', async () => {
+    const server = await createSignalServer({ log }, { host: '127.0.0.1', port: 0, relay: { port: 0 } })
+    const bare = await createSignalServer({ log }, { host: '127.0.0.1', port: 0, relay: false })
+    const peer = await registeredClient(server.url)
+    const bareServerPeer = await registeredClient(bare.url)
+    const clients = [peer, bareServerPeer]
+    const sockets: Socket[] = []
+    try {
+      assert.ok(server.laneRelayPort !== null && server.laneRelayPort > 0)
+      assert.deepEqual(peer.hello.laneRelay, { tcpPort: server.laneRelayPort })
+      peer.send({ type: 'lane-relay', requestId: 41 })
+      const answer = await peer.next('lane-relay')
+      assert.equal(answer.requestId, 41)
+      assert.ok(answer.ticket !== undefined)
+
+      // The receiver holds the ticket, the sender joins it: what either writes after its hello reaches the other.
+      const hello = (role: number): Buffer => Buffer.concat([Buffer.from(LANE_RELAY_MAGIC, 'latin1'), Buffer.of(role), Buffer.from(answer.ticket ?? '', 'base64url')])
+      const holder = connect({ host: '127.0.0.1', port: server.laneRelayPort })
+      const joiner = connect({ host: '127.0.0.1', port: server.laneRelayPort })
+      sockets.push(holder, joiner)
+      holder.write(hello(LANE_RELAY_ROLE_HOLDER))
+      joiner.write(Buffer.concat([hello(LANE_RELAY_ROLE_JOINER), Buffer.from('sealed bytes')]))
+      const [received] = await once(holder, 'data') as [Buffer]
+      assert.equal(received.toString(), 'sealed bytes')
+
+      assert.equal(bareServerPeer.hello.laneRelay, undefined)
+      assert.equal(bare.laneRelayPort, null)
+      bareServerPeer.send({ type: 'lane-relay', requestId: 7 })
+      assert.deepEqual(await bareServerPeer.next('lane-relay'), { type: 'lane-relay', requestId: 7 })
+    } finally {
+      for (const socket of sockets) socket.destroy()
+      for (const c of clients) c.close()
+      await server.close()
+      await bare.close()
+    }
+  })
+
   it('tells a client the address and port its TCP connection comes from', async () => {
     const server = await createSignalServer({ log }, { host: '127.0.0.1', port: 0, relay: false })
     try {

@@ -3,6 +3,7 @@ import { AppError, MAX_ANNOUNCED_ADDRS } from '@p2pft/protocol'
 import type { Logger } from 'pino'
 import { DEFAULT_HOST, DEFAULT_PORT } from './config/index.ts'
 import { createHttpApp } from './http/index.ts'
+import { createLaneRelay, DEFAULT_LANE_RELAY_PORT, type LaneRelay } from './lane-relay/index.ts'
 import { CLOSE_GOING_AWAY, createPresenceHub, createPresenceRegistry, type ObservedAddress, type PresenceLimits } from './presence/index.ts'
 import { createRelayNode, type RelayInfo, type RelayNode, type RelayNodeOptions } from './relay/index.ts'
 import { createRendezvousForwarder } from './rendezvous/index.ts'
@@ -28,6 +29,12 @@ export interface SignalServerOptions extends PresenceLimits {
    */
   relay?: false | Omit<RelayNodeOptions, 'host'>
   /**
+   * TCP port of the lane relay, which runs beside the relay (and not without it): it splices
+   * two peers' outgoing sockets, so a relayed transfer's sealed bytes skip libp2p (§4.9).
+   * @default DEFAULT_LANE_RELAY_PORT (8789), or 0 (a free port) when the relay's port is 0
+   */
+  laneRelayPort?: number
+  /**
    * Where a WebSocket client connects from (tests use it to simulate networks).
    * @default the TCP peer address
    */
@@ -41,6 +48,8 @@ export interface SignalServer {
   readonly port: number
   /** Null when running without a relay. */
   readonly relay: RelayInfo | null
+  /** The lane relay's TCP port; null when running without a relay. */
+  readonly laneRelayPort: number | null
   /** Registered peers, hidden ones included. */
   readonly peerCount: number
   /** Closes every WebSocket (1001), then HTTP, then the relay. Safe to call twice. */
@@ -55,11 +64,26 @@ export async function createSignalServer (deps: SignalServerDeps, options: Signa
     ? null
     : await createRelayNode({ log: deps.log }, { ...options.relay, host })
   const relay = relayNode?.info ?? null
+  let laneRelay: LaneRelay | null = null
+  if (options.relay !== false) {
+    try {
+      laneRelay = await createLaneRelay({ log: deps.log }, {
+        host,
+        port: options.laneRelayPort ?? (options.relay?.port === 0 ? 0 : DEFAULT_LANE_RELAY_PORT),
+        dataLimitBytes: options.relay?.dataLimitBytes,
+        durationLimitSeconds: options.relay?.durationLimitSeconds
+      })
+    } catch (err) {
+      await relayNode?.stop()
+      throw err
+    }
+  }
 
   const registry = createPresenceRegistry()
   const rendezvous = createRendezvousForwarder({ visibility: { isRegistered: registry.has, canSee: registry.canSee } })
-  const hub = createPresenceHub({ log: deps.log, registry, rendezvous }, {
+  const hub = createPresenceHub({ log: deps.log, registry, rendezvous, laneRelay: laneRelay ?? undefined }, {
     relay: relay == null ? undefined : { ...relay, multiaddrs: relay.multiaddrs.slice(0, MAX_ANNOUNCED_ADDRS) },
+    laneRelay: laneRelay == null ? undefined : { tcpPort: laneRelay.port },
     heartbeatTimeoutMs: options.heartbeatTimeoutMs,
     heartbeatCheckIntervalMs: options.heartbeatCheckIntervalMs,
     registerTimeoutMs: options.registerTimeoutMs,
@@ -79,6 +103,7 @@ export async function createSignalServer (deps: SignalServerDeps, options: Signa
   } catch (err) {
     hub.closeAll(CLOSE_GOING_AWAY, 'server failed to start')
     await app?.close()
+    await laneRelay?.close()
     await relayNode?.stop()
     const reason = err instanceof Error ? err.message : String(err)
     throw new AppError('CONFIG_INVALID', `cannot listen on ${host}:${requestedPort}: ${reason}`, { cause: err })
@@ -86,7 +111,7 @@ export async function createSignalServer (deps: SignalServerDeps, options: Signa
   const address = app.server.address()
   const port = typeof address === 'object' && address != null ? address.port : requestedPort
   const url = `http://${urlHostOf(host)}:${port}`
-  log.info({ url, relay: relay?.peerId }, 'signal server listening')
+  log.info({ url, relay: relay?.peerId, laneRelayPort: laneRelay?.port }, 'signal server listening')
 
   let closing: Promise<void> | undefined
   return {
@@ -94,11 +119,13 @@ export async function createSignalServer (deps: SignalServerDeps, options: Signa
     host,
     port,
     relay,
+    laneRelayPort: laneRelay?.port ?? null,
     get peerCount () { return hub.peerCount },
     close () {
       closing ??= (async () => {
         hub.closeAll(CLOSE_GOING_AWAY, 'server shutting down')
         await app.close()
+        await laneRelay?.close()
         await relayNode?.stop()
         log.info('signal server stopped')
       })()

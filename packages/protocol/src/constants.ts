@@ -88,3 +88,11 @@ export const LANE_SECRET_BYTES = 32
 export const LANE_MAGIC = 'p2pft-lane/1'
 /** Largest plaintext of one lane record: one default chunk frame plus room, so records stay few and memory bounded. */
 export const MAX_LANE_RECORD_PLAINTEXT_BYTES = 1024 * 1024 + 64 * 1024
+/** First bytes of a connection to a signal server's lane relay, before the role byte and the relay ticket (§4.9). */
+export const LANE_RELAY_MAGIC = 'p2pft-relay/1'
+/** A lane relay ticket: random bytes the server hands a registered peer, presented by both ends of one splice. */
+export const LANE_RELAY_TICKET_BYTES = 16
+/** Role byte after LANE_RELAY_MAGIC: the peer the ticket was issued to (the receiver)... */
+export const LANE_RELAY_ROLE_HOLDER = 1
+/** ...or the peer it handed the ticket to (the sender). */
+export const LANE_RELAY_ROLE_JOINER = 2

@@ -1,6 +1,6 @@
 import Type, { type Static } from 'typebox'
 import { base64UrlOf } from './common-schemas.ts'
-import { LANE_SECRET_BYTES, LANE_TICKET_BYTES } from './constants.ts'
+import { LANE_RELAY_TICKET_BYTES, LANE_SECRET_BYTES, LANE_TICKET_BYTES } from './constants.ts'
 import { createSchemaDecoder } from './schema-decoder.ts'
 
 /**
@@ -13,7 +13,12 @@ import { createSchemaDecoder } from './schema-decoder.ts'
 export const LaneResponse = Type.Object({
   port: Type.Integer({ minimum: 1, maximum: 65535 }),
   ticket: base64UrlOf(LANE_TICKET_BYTES),
-  secret: base64UrlOf(LANE_SECRET_BYTES)
+  secret: base64UrlOf(LANE_SECRET_BYTES),
+  /**
+   * Over a relayed connection: `port` is the lane relay's on the relay's host, and both ends
+   * present this ticket there to be spliced together (§4.9).
+   */
+  relayTicket: Type.Optional(base64UrlOf(LANE_RELAY_TICKET_BYTES))
 })
 export type LaneResponse = Static<typeof LaneResponse>
 

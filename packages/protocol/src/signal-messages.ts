@@ -1,6 +1,6 @@
 import Type, { type Static } from 'typebox'
-import { MAX_PAIR_TAGS_PER_CLIENT, MAX_ROOMS_PER_CLIENT, PAIR_TAG_LENGTH, REGISTER_SIGNATURE_PREFIX } from './constants.ts'
-import { DisplayName, ErrorCodeText, ErrorMessageText, MultiaddrList, MultiaddrText, PeerIdText, RoomName } from './common-schemas.ts'
+import { LANE_RELAY_TICKET_BYTES, MAX_PAIR_TAGS_PER_CLIENT, MAX_ROOMS_PER_CLIENT, PAIR_TAG_LENGTH, REGISTER_SIGNATURE_PREFIX } from './constants.ts'
+import { base64UrlOf, DisplayName, ErrorCodeText, ErrorMessageText, MultiaddrList, MultiaddrText, PeerIdText, RoomName } from './common-schemas.ts'
 import { createSchemaDecoder } from './schema-decoder.ts'
 
 /**
@@ -54,7 +54,16 @@ export const RendezvousRequest = Type.Object({
 
 export const HeartbeatRequest = Type.Object({ type: Type.Literal('ping') })
 
-export const ClientToSignal = Type.Union([RegisterRequest, UpdateRequest, RendezvousRequest, HeartbeatRequest])
+/** Numbers a request so its answer can be told apart from others in flight. */
+const RequestId = Type.Integer({ minimum: 0, maximum: Number.MAX_SAFE_INTEGER })
+
+/** Asks for a lane relay ticket (§4.9); only to a server whose `hello` announced `laneRelay`. */
+export const LaneRelayRequest = Type.Object({
+  type: Type.Literal('lane-relay'),
+  requestId: RequestId
+})
+
+export const ClientToSignal = Type.Union([RegisterRequest, UpdateRequest, RendezvousRequest, HeartbeatRequest, LaneRelayRequest])
 export type ClientToSignal = Static<typeof ClientToSignal>
 
 // ---- server → client ----
@@ -79,7 +88,9 @@ export const HelloMessage = Type.Object({
   /** The public address the server sees this connection coming from. */
   observedAddress: Type.Object({ ip: Type.String({ maxLength: 64 }), port: Type.Integer({ minimum: 0, maximum: 65535 }) }),
   /** The server's circuit relay, if it runs one; the client dials it at the server's host. */
-  relay: Type.Optional(Type.Object({ peerId: PeerIdText, tcpPort: Type.Integer({ minimum: 1, maximum: 65535 }), multiaddrs: MultiaddrList }))
+  relay: Type.Optional(Type.Object({ peerId: PeerIdText, tcpPort: Type.Integer({ minimum: 1, maximum: 65535 }), multiaddrs: MultiaddrList })),
+  /** The server's lane relay, if it runs one, at the relay's host (§4.9). */
+  laneRelay: Type.Optional(Type.Object({ tcpPort: Type.Integer({ minimum: 1, maximum: 65535 }) }))
 })
 
 export const RegisteredMessage = Type.Object({
@@ -104,6 +115,13 @@ export const RendezvousDelivery = Type.Object({
 
 export const HeartbeatReply = Type.Object({ type: Type.Literal('pong') })
 
+/** The answer to a `lane-relay` request: a one-use ticket, or none when the server is at a limit. */
+export const LaneRelayTicket = Type.Object({
+  type: Type.Literal('lane-relay'),
+  requestId: RequestId,
+  ticket: Type.Optional(base64UrlOf(LANE_RELAY_TICKET_BYTES))
+})
+
 export const SignalErrorMessage = Type.Object({
   type: Type.Literal('error'),
   code: ErrorCodeText,
@@ -114,7 +132,7 @@ export const SignalErrorMessage = Type.Object({
 
 export const SignalToClient = Type.Union([
   HelloMessage, RegisteredMessage, PeersMessage, PeerJoinedMessage, PeerUpdatedMessage,
-  PeerLeftMessage, RendezvousDelivery, HeartbeatReply, SignalErrorMessage
+  PeerLeftMessage, RendezvousDelivery, HeartbeatReply, SignalErrorMessage, LaneRelayTicket
 ])
 export type SignalToClient = Static<typeof SignalToClient>
 

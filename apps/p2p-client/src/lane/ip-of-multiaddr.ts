@@ -6,3 +6,10 @@ export function ipOfMultiaddr (addr: Multiaddr): string | undefined {
   if (first === undefined || (first.name !== 'ip4' && first.name !== 'ip6') || addr.toString().includes('/p2p-circuit')) return undefined
   return first.value
 }
+
+/** The relay's IP address a circuit multiaddr starts with (`/ip4/<relay>/tcp/…/p2p-circuit/…`); undefined for any other address. */
+export function relayIpOfMultiaddr (addr: Multiaddr): string | undefined {
+  const first = addr.getComponents()[0]
+  if (first === undefined || (first.name !== 'ip4' && first.name !== 'ip6') || !addr.toString().includes('/p2p-circuit')) return undefined
+  return first.value
+}

@@ -34,6 +34,10 @@ export interface LaneServer<Context> {
    * such family.
    */
   issue: (holder: LaneTicketHolder<Context>, remoteIp: string) => LaneResponse | undefined
+  /** A one-use ticket and secret for a lane that comes over a socket we opened (to a lane relay, §4.9). */
+  issueForRelay: (holder: LaneTicketHolder<Context>) => Pick<LaneResponse, 'ticket' | 'secret'>
+  /** Takes a socket we opened as if it had connected to us: it must present a ticket issued here. */
+  adopt: (socket: Socket) => void
   close: () => void
 }
 
@@ -126,19 +130,25 @@ export async function createLaneServer<Context> (deps: LaneServerDeps<Context>, 
     }
   }
 
+  const mint = (holder: LaneTicketHolder<Context>): Pick<LaneResponse, 'ticket' | 'secret'> => {
+    const nowMs = Date.now()
+    pruneTickets(nowMs)
+    const ticket = randomBytes(LANE_TICKET_BYTES)
+    const secret = randomBytes(LANE_SECRET_BYTES)
+    // Map order is issue order, so pruning from the front drops the oldest.
+    tickets.set(ticket.toString('base64url'), { holder, ticket, secret, expiresAtMs: nowMs + LANE_TICKET_TTL_MS })
+    return { ticket: ticket.toString('base64url'), secret: secret.toString('base64url') }
+  }
+
   return {
     issue (holder, remoteIp) {
       const family = isIPv6(remoteIp) && !remoteIp.startsWith('::ffff:') ? 6 : 4
       const listener = listeners.find(candidate => candidate.family === family) ?? listeners.find(candidate => candidate.isDualStack)
       if (listener === undefined) return undefined
-      const nowMs = Date.now()
-      pruneTickets(nowMs)
-      const ticket = randomBytes(LANE_TICKET_BYTES)
-      const secret = randomBytes(LANE_SECRET_BYTES)
-      // Map order is issue order, so pruning from the front drops the oldest.
-      tickets.set(ticket.toString('base64url'), { holder, ticket, secret, expiresAtMs: nowMs + LANE_TICKET_TTL_MS })
-      return { port: listener.port, ticket: ticket.toString('base64url'), secret: secret.toString('base64url') }
+      return { port: listener.port, ...mint(holder) }
     },
+    issueForRelay: mint,
+    adopt: admit,
     close () {
       tickets.clear()
       // Stops taking connections; lanes in use end with their transfers.

@@ -50,6 +50,11 @@ export interface SignalClient extends EventEmitter<SignalClientEvents> {
   whenRegistered: (timeoutMs: number) => Promise<HelloMessage>
   update: (announcement: Partial<Announcement>) => void
   sendSignal: (to: string, payload: Record<string, unknown>) => void
+  /**
+   * A one-use ticket for the server's lane relay and the relay's port (§4.9); undefined when
+   * the server runs none, is at a limit, is not registered with us or does not answer in time.
+   */
+  requestLaneRelay: (timeoutMs: number) => Promise<{ ticket: string, port: number } | undefined>
   close: () => void
 }
 
@@ -77,6 +82,9 @@ export function createSignalClient (options: SignalClientOptions): SignalClient 
   let reconnectTimer: NodeJS.Timeout | undefined
   let heartbeatTimer: NodeJS.Timeout | undefined
   let lastHeardMs = 0
+  let nextRequestId = 0
+  /** Lane relay requests awaiting their answer, by request id. */
+  const laneRelayAnswers = new Map<number, (ticket: string | undefined) => void>()
 
   const send = (message: ClientToSignal): void => {
     if (socket?.readyState === WebSocket.OPEN) socket.send(JSON.stringify(message))
@@ -128,6 +136,9 @@ export function createSignalClient (options: SignalClientOptions): SignalClient 
         emitter.emit('signal', message.from, message.payload)
         return
       case 'pong':
+        return
+      case 'lane-relay':
+        laneRelayAnswers.get(message.requestId)?.(message.ticket)
         return
       case 'error':
         // Only a refused identity is final; anything else (server full, timeouts) is retried.
@@ -221,6 +232,22 @@ export function createSignalClient (options: SignalClientOptions): SignalClient 
     },
     sendSignal (to: string, payload: Record<string, unknown>): void {
       send({ type: 'signal', to, payload })
+    },
+    async requestLaneRelay (timeoutMs: number): Promise<{ ticket: string, port: number } | undefined> {
+      const port = hello?.laneRelay?.tcpPort
+      if (!isRegistered || port === undefined) return undefined
+      const requestId = nextRequestId++
+      const ticket = await new Promise<string | undefined>((resolve) => {
+        const timer = setTimeout(() => { answer(undefined) }, timeoutMs)
+        function answer (value: string | undefined): void {
+          clearTimeout(timer)
+          laneRelayAnswers.delete(requestId)
+          resolve(value)
+        }
+        laneRelayAnswers.set(requestId, answer)
+        send({ type: 'lane-relay', requestId })
+      })
+      return ticket === undefined ? undefined : { ticket, port }
     },
     close (): void {
       isClosed = true

@@ -6,7 +6,7 @@ import {
 import type { Connection } from '@libp2p/interface'
 import type { P2PNode } from '../p2p/create-p2p-node.ts'
 import { createLaneServer, type LaneServer } from '../lane/lane-server.ts'
-import { serveLaneTickets } from '../lane/serve-lane-tickets.ts'
+import { serveLaneTickets, type ServeLaneTicketsDeps } from '../lane/serve-lane-tickets.ts'
 import { toByteStream } from '../p2p/byte-stream-adapter.ts'
 import { describeConnection, routeHintsOf } from '../p2p/describe-connection.ts'
 import { createOfferRateLimiter } from './offer-rate-limiter.ts'
@@ -50,6 +50,11 @@ export interface IncomingTransfersDeps {
    * @default none: every transfer comes over a libp2p stream
    */
   laneHosts?: string[]
+  /**
+   * A ticket for our signal server's lane relay, so a peer that reached us through its relay
+   * gets a lane too (§4.9); needs `laneHosts`. @default none: relayed transfers stay inside libp2p
+   */
+  laneRelay?: ServeLaneTicketsDeps['laneRelay']
   /** Free bytes in a folder. @default statfs */
   freeBytes?: (dir: string) => Promise<number>
 }
@@ -152,7 +157,8 @@ export async function serveIncomingTransfers (deps: IncomingTransfersDeps): Prom
         canReachLanes: (connection) => {
           const { route } = describeConnection(connection, routeHintsOf(deps.node))
           return route === 'lan' || route === 'public'
-        }
+        },
+        laneRelay: deps.laneRelay
       })
     } catch (err) {
       // Transfers still arrive over libp2p connections, only slower.

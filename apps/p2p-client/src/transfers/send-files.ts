@@ -26,9 +26,10 @@ export interface SendFilesOptions {
   /** Dial only through the relay (tests, and users behind strict firewalls). */
   relayOnly: boolean
   /**
-   * Over a direct connection, move the bytes over a data lane (a TCP socket of its own,
-   * sealed with keys exchanged inside the libp2p connection, docs/protocol.md §4.8) when
-   * the receiver offers one: it skips libp2p's per-message work. @default true
+   * Move the bytes over a data lane (a TCP socket of its own, sealed with keys exchanged
+   * inside the libp2p connection, docs/protocol.md §4.8; over a relayed connection, spliced
+   * by the signal server's lane relay, §4.9) when the receiver offers one: it skips libp2p's
+   * per-message work. @default true
    */
   lane?: boolean
   waitMs: number
@@ -170,15 +171,16 @@ async function sendOnce (options: SendFilesOptions, peer: DirectoryPeer, connect
 
 /**
  * A data lane to the peer when the connection is direct and reaches the peer's own
- * address (a punched path's NAT would drop a second connection; `dialVia` asked for one
- * path), else undefined: any failure just means the libp2p connection carries the bytes.
+ * address, or relayed through a signal server that splices lanes (a punched path's NAT
+ * would drop a second connection; `dialVia` asked for one path), else undefined: any
+ * failure just means the libp2p connection carries the bytes.
  */
 async function tryLane (options: SendFilesOptions, connection: Connection, description: ConnectionDescription): Promise<SealedSocketStream | undefined> {
-  if (options.lane === false || options.dialVia !== undefined || description.type !== 'direct' || description.route === 'hole-punch') return undefined
+  if (options.lane === false || options.dialVia !== undefined || description.route === 'hole-punch') return undefined
   try {
     return await openLane(connection, options.log, options.signal)
   } catch (err) {
-    options.log.info({ err }, 'no direct data lane; sending over the libp2p connection')
+    options.log.info({ err }, 'no data lane; sending over the libp2p connection')
     return undefined
   }
 }

@@ -30,7 +30,7 @@ it('reads every setting from flags, and flags win over the environment', () => {
   const config = run(
     ['--host', '127.0.0.1', '--port', '0', '--max-sessions', '50', '--max-sessions-per-ip', '4', '--ip-connect-rate', '2',
       '--relay-port', '0', '--relay-max-reservations', '5', '--relay-max-reservations-per-ip', '3', '--relay-data-limit', '1GiB',
-      '--relay-duration-limit', '60', '--relay-key-file', '/tmp/k', '--verbose'],
+      '--relay-duration-limit', '60', '--relay-key-file', '/tmp/k', '--lane-relay-port', '0', '--verbose'],
     { P2PFT_SIGNAL_PORT: '9000', P2PFT_SIGNAL_HOST: '10.0.0.1' }
   )
   assert.deepEqual(config, {
@@ -46,6 +46,7 @@ it('reads every setting from flags, and flags win over the environment', () => {
     relayDataLimitBytes: 1024 ** 3,
     relayDurationLimitSeconds: 60,
     relayKeyFile: '/tmp/k',
+    laneRelayPort: 0,
     verbose: true
   })
 })
@@ -63,6 +64,7 @@ it('reads every setting from the environment', () => {
     P2PFT_RELAY_DATA_LIMIT: '1048576',
     P2PFT_RELAY_DURATION_LIMIT: '3600',
     P2PFT_RELAY_KEY_FILE: '/var/lib/relay.key',
+    P2PFT_LANE_RELAY_PORT: '9002',
     P2PFT_NO_RELAY: '1',
     P2PFT_SIGNAL_VERBOSE: 'yes'
   })
@@ -79,6 +81,7 @@ it('reads every setting from the environment', () => {
     relayDataLimitBytes: 1048576,
     relayDurationLimitSeconds: 3600,
     relayKeyFile: '/var/lib/relay.key',
+    laneRelayPort: 9002,
     verbose: true
   })
   assert.equal(run(['--no-relay']).relay, false)

@@ -38,6 +38,7 @@ const SETTINGS: readonly Setting[] = [
   { key: 'relayDataLimitBytes', flag: 'relay-data-limit', env: 'P2PFT_RELAY_DATA_LIMIT', kind: 'bytes' },
   { key: 'relayDurationLimitSeconds', flag: 'relay-duration-limit', env: 'P2PFT_RELAY_DURATION_LIMIT', kind: 'integer' },
   { key: 'relayKeyFile', flag: 'relay-key-file', env: 'P2PFT_RELAY_KEY_FILE', kind: 'string' },
+  { key: 'laneRelayPort', flag: 'lane-relay-port', env: 'P2PFT_LANE_RELAY_PORT', kind: 'integer' },
   { key: 'relay', flag: 'no-relay', env: 'P2PFT_NO_RELAY', kind: 'flag' },
   { key: 'verbose', flag: 'verbose', env: 'P2PFT_SIGNAL_VERBOSE', kind: 'flag' }
 ]

@@ -19,6 +19,8 @@ export const SignalServerConfig = Type.Object({
   relayDataLimitBytes: Type.Integer({ minimum: 1, maximum: Number.MAX_SAFE_INTEGER }),
   relayDurationLimitSeconds: Type.Integer({ minimum: 1, maximum: MAX_RELAY_DURATION_LIMIT_SECONDS }),
   relayKeyFile: Type.Optional(Type.String({ minLength: 1 })),
+  /** Absent: DEFAULT_LANE_RELAY_PORT, or 0 when relayPort is 0. */
+  laneRelayPort: Type.Optional(Port),
   verbose: Type.Boolean()
 }, { additionalProperties: false })
 

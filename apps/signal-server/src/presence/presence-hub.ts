@@ -17,6 +17,7 @@ import { verifyRegisterSignature } from './register-signature.ts'
 import { createSignalSession, type SignalSession } from './signal-session.ts'
 import type { SignalSocket } from './signal-socket.ts'
 import { createTokenBucket, type TokenBucket } from './token-bucket.ts'
+import { shortId } from '../short-id.ts'
 
 /** The relay as announced in `hello`. */
 export type HelloRelay = NonNullable<HelloMessage['relay']>
@@ -25,6 +26,8 @@ export interface PresenceHubDeps {
   log: Logger
   registry: PresenceRegistry
   rendezvous: RendezvousForwarder
+  /** Hands out lane relay tickets to registered peers; leave out when no lane relay runs. */
+  laneRelay?: { issue: (peerId: string) => string | undefined } | undefined
 }
 
 /** Timeouts and rate limits of the presence service, which the signal server's options pass on. */
@@ -52,6 +55,8 @@ export interface PresenceLimits {
 export interface PresenceHubOptions extends PresenceLimits {
   /** Announced in `hello`; leave out when no relay runs. */
   relay?: HelloRelay | undefined
+  /** Announced in `hello`; leave out when no lane relay runs. */
+  laneRelay?: HelloMessage['laneRelay']
   /** @default Date.now */
   now?: () => number
 }
@@ -207,6 +212,12 @@ export function createPresenceHub (deps: PresenceHubDeps, options: PresenceHubOp
           if (!isAppError(err)) throw err
           session.sendError(err.code, err.message)
         }
+        return
+      case 'lane-relay': {
+        // No ticket (a limit, or no lane relay here) just means the peers use the libp2p relay.
+        const ticket = deps.laneRelay?.issue(peerId)
+        session.send({ type: 'lane-relay', requestId: message.requestId, ...(ticket === undefined ? {} : { ticket }) })
+      }
     }
   }
 
@@ -246,7 +257,8 @@ export function createPresenceHub (deps: PresenceHubDeps, options: PresenceHubOp
         protocolVersion: SIGNAL_PROTOCOL_VERSION,
         nonce: session.nonce,
         observedAddress,
-        ...(options.relay == null ? {} : { relay: options.relay })
+        ...(options.relay == null ? {} : { relay: options.relay }),
+        ...(options.laneRelay == null ? {} : { laneRelay: options.laneRelay })
       })
     },
 
@@ -262,7 +274,3 @@ export function createPresenceHub (deps: PresenceHubDeps, options: PresenceHubOp
   }
 }
 
-/** Enough of a PeerId to tell peers apart in logs. */
-function shortId (peerId: string | undefined): string | undefined {
-  return peerId?.slice(-8)
-}

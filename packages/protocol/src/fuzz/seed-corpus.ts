@@ -49,17 +49,18 @@ export const JSON_SEEDS: Record<string, Record<string, unknown>> = {
   'chunk-ack': { basic: chunkAck },
   'hole-punch': { offer: holePunch, answer: { ...holePunch, phase: 'answer', ip: '2001:db8::1' }, abort: { p2pft: 'hole-punch', phase: 'abort', attemptId: 'attempt-0001' } },
   'info-response': { basic: { name: 'Bob' } },
-  'lane-response': { basic: { port: 40_123, ticket: 'AAECAwQFBgcICQoLDA0ODw', secret: B64_32 } },
+  'lane-response': { basic: { port: 40_123, ticket: 'AAECAwQFBgcICQoLDA0ODw', secret: B64_32 }, relayed: { port: 8789, ticket: 'AAECAwQFBgcICQoLDA0ODw', secret: B64_32, relayTicket: B64_16 } },
   'observed-address': { ipv4: { ip: '203.0.113.7', port: 51_000 } },
   'client-to-signal': {
     register: { type: 'register', peerId: PEER_A, name: 'Alice', multiaddrs: ['/ip4/127.0.0.1/tcp/4001'], rooms: ['family'], hidden: false, signature: 'c2lnbmF0dXJl' },
     update: { type: 'update', name: 'Alice 2', multiaddrs: [], rooms: [] },
     paired: { type: 'update', pairTags: [B64_32] },
     signal: { type: 'signal', to: PEER_B, payload: holePunch },
-    ping: { type: 'ping' }
+    ping: { type: 'ping' },
+    laneRelay: { type: 'lane-relay', requestId: 7 }
   },
   'signal-to-client': {
-    hello: { type: 'hello', protocolVersion: 1, nonce: 'n0nce-n0nce-n0nce', observedAddress: { ip: '203.0.113.7', port: 51_000 }, relay: { peerId: PEER_A, tcpPort: 4002, multiaddrs: [] } },
+    hello: { type: 'hello', protocolVersion: 1, nonce: 'n0nce-n0nce-n0nce', observedAddress: { ip: '203.0.113.7', port: 51_000 }, relay: { peerId: PEER_A, tcpPort: 4002, multiaddrs: [] }, laneRelay: { tcpPort: 4003 } },
     registered: { type: 'registered', peerId: PEER_A },
     peers: { type: 'peers', peers: [presencePeer] },
     joined: { type: 'peer-joined', peer: presencePeer },
@@ -68,6 +69,8 @@ export const JSON_SEEDS: Record<string, Record<string, unknown>> = {
     left: { type: 'peer-left', peerId: PEER_B },
     signal: { type: 'signal', from: PEER_B, payload: { ...holePunch, phase: 'answer' } },
     pong: { type: 'pong' },
+    laneRelayTicket: { type: 'lane-relay', requestId: 7, ticket: B64_16 },
+    noLaneRelayTicket: { type: 'lane-relay', requestId: 8 },
     error: { type: 'error', code: 'SIGNAL_RATE_LIMITED', message: 'too many messages', fatal: false }
   },
   'client-to-pairing': {

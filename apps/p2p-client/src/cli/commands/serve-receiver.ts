@@ -83,6 +83,7 @@ export async function serveReceiver (context: CommandContext, options: ReceiverO
     ...freeBytesFromEnv(context.io.env),
     // P2PFT_LANE=0: transfers stay inside libp2p connections (unusual firewalls that pass only the libp2p port).
     laneHosts: context.io.env.P2PFT_LANE === '0' ? undefined : laneHostsOf(context.clientOptions.listen),
+    ...(client.signal === undefined ? {} : { laneRelay: client.signal.requestLaneRelay }),
     // `--once` waits through an interruption the sender will resume, and ends with the transfer.
     onFinished: (result) => { if (options.once && (result.ok || !result.resumable)) finished.resolve(result.ok ? 0 : 1) }
   })

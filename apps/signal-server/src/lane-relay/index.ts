@@ -1,0 +1,3 @@
+export { createLaneRelay } from './lane-relay.ts'
+export type { LaneRelay, LaneRelayDeps, LaneRelayOptions } from './lane-relay.ts'
+export * from './constants.ts'
