@@ -75,6 +75,24 @@ describe('two clients and a real signal server on 127.0.0.1', () => {
     assert.deepEqual(await describeTree(downloads), await describeTree(sourceDir))
   })
 
+  test('over the relay, a receiver that offers no lane (P2PFT_LANE=0) still gets the files, through the libp2p relay', async () => {
+    const sourceDir = join(bed.path, 'relayed-no-lane-files')
+    const source = join(sourceDir, 'relayed-no-lane.bin')
+    await mkdir(sourceDir)
+    await writeRandomFile(source, 8 * MIB)
+    const downloads = join(bed.path, 'Frank-downloads')
+    const frank = spawnClient(bed, ['receive', '--name', 'Frank', '--yes', '--once', '--data-dir', join(bed.path, 'Frank-data'), '--dir', downloads], { P2PFT_LANE: '0' })
+    await frank.waitFor(e => e.event === 'listening')
+
+    const alice = spawnClient(bed, ['send', '--to', 'Frank', '--data-dir', join(bed.path, 'alice-data'), source], { P2PFT_RELAY_ONLY: '1' })
+    assert.equal(await alice.exited, 0, alice.stderr())
+    assert.equal(await frank.exited, 0, frank.stderr())
+    const connection = alice.events.find(e => e.event === 'connection')
+    assert.equal(connection?.type, 'relayed')
+    assert.equal(connection?.lane, undefined, 'no lane was used')
+    assert.deepEqual(await describeTree(downloads), await describeTree(sourceDir))
+  })
+
   test('peers shows a receiver, and stops showing it within 15 s of its exit', async () => {
     const carol = await startReceiver('Carol')
     const peers = spawnClient(bed, ['peers', '--data-dir', join(bed.path, 'observer-data')])
