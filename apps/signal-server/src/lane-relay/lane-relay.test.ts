@@ -170,6 +170,27 @@ it('closes a connection that does not send its whole hello in time', async (t) =
   assert.ok(Date.now() - startedAtMs >= 150, 'it waited for the hello timeout')
 })
 
+it('closes at once a connection past the limit of connections without a hello from one address, and takes one again when a place frees', async (t) => {
+  const relay = await startRelay(t, { maxUngreetedPerIp: 2 })
+  const first = dial(t, relay.port)
+  const second = dial(t, relay.port)
+  await new Promise(resolve => setTimeout(resolve, 50))
+  const third = dial(t, relay.port)
+  assert.equal((await third.closes()).length, 0, 'closed without a byte')
+  assert.equal(first.socket.closed, false)
+
+  // A close (or a hello) frees the place.
+  first.socket.destroy()
+  second.socket.destroy()
+  await Promise.all([first.closes(), second.closes()])
+  await new Promise(resolve => setTimeout(resolve, 50))
+  const ticket = issueOrFail(relay, 'peer-a')
+  const holder = dial(t, relay.port, helloOf(LANE_RELAY_ROLE_HOLDER, ticket))
+  const joiner = dial(t, relay.port, Buffer.concat([helloOf(LANE_RELAY_ROLE_JOINER, ticket), Buffer.from('hi')]))
+  await holder.receives('hi')
+  assert.equal(joiner.socket.closed, false)
+})
+
 it('limits tickets per peer and in total, counting open splices until they end', async (t) => {
   const relay = await startRelay(t, { maxPerPeer: 2, maxSplices: 3 })
   const first = issueOrFail(relay, 'peer-a')

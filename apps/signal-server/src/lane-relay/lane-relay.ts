@@ -4,8 +4,10 @@ import { createServer, type Socket } from 'node:net'
 import { AppError, LANE_RELAY_MAGIC, LANE_RELAY_ROLE_HOLDER, LANE_RELAY_ROLE_JOINER, LANE_RELAY_TICKET_BYTES } from '@p2pft/protocol'
 import type { Logger } from 'pino'
 import { DEFAULT_RELAY_DATA_LIMIT_BYTES, DEFAULT_RELAY_DURATION_LIMIT_SECONDS, MAX_RELAY_DURATION_LIMIT_SECONDS } from '../relay/index.ts'
+import { networkKeyOf } from '../presence/index.ts'
 import {
-  DEFAULT_LANE_RELAY_PORT, LANE_RELAY_HELLO_TIMEOUT_MS, LANE_RELAY_TICKET_TTL_MS, MAX_LANE_RELAY_SPLICES, MAX_LANE_RELAY_TICKETS_PER_PEER
+  DEFAULT_LANE_RELAY_PORT, LANE_RELAY_HELLO_TIMEOUT_MS, LANE_RELAY_TICKET_TTL_MS, MAX_LANE_RELAY_SPLICES, MAX_LANE_RELAY_TICKETS_PER_PEER,
+  MAX_LANE_RELAY_UNGREETED, MAX_LANE_RELAY_UNGREETED_PER_IP
 } from './constants.ts'
 import { shortId } from '../short-id.ts'
 
@@ -51,6 +53,12 @@ export interface LaneRelayOptions {
    * @default LANE_RELAY_HELLO_TIMEOUT_MS (5_000)
    */
   helloTimeoutMs?: number
+  /**
+   * Connections still owing their hello, in total and from one IPv4 address or IPv6 /64; more are closed at once.
+   * @default MAX_LANE_RELAY_UNGREETED (1,024) and MAX_LANE_RELAY_UNGREETED_PER_IP (32)
+   */
+  maxUngreeted?: number
+  maxUngreetedPerIp?: number
 }
 
 export interface LaneRelay {
@@ -116,6 +124,11 @@ export async function createLaneRelay (deps: LaneRelayDeps, options: LaneRelayOp
   const heldByPeer = new Map<string, number>()
   /** Every open connection, in whatever phase, so close() can end them all. */
   const sockets = new Set<Socket>()
+  /** Connections still owing their hello, per network (networkKeyOf their address). */
+  const ungreetedByNetwork = new Map<string, number>()
+  let ungreeted = 0
+  const maxUngreeted = options.maxUngreeted ?? MAX_LANE_RELAY_UNGREETED
+  const maxUngreetedPerIp = options.maxUngreetedPerIp ?? MAX_LANE_RELAY_UNGREETED_PER_IP
   let activeSplices = 0
   let closing: Promise<void> | undefined
 
@@ -173,7 +186,22 @@ export async function createLaneRelay (deps: LaneRelayDeps, options: LaneRelayOp
     socket.once('close', () => sockets.delete(socket))
     // Resets and broken pipes are normal at this scale; 'close' follows and cleans up.
     socket.on('error', (err) => log.debug({ ip: socket.remoteAddress, err: err.message }, 'lane relay socket error'))
-    readHello(socket, helloTimeoutMs, (hello, rest) => admit(socket, hello, rest), () => refuse(socket, 'hello timeout'))
+    const network = networkKeyOf(socket.remoteAddress ?? '')
+    const fromNetwork = ungreetedByNetwork.get(network) ?? 0
+    if (ungreeted >= maxUngreeted || fromNetwork >= maxUngreetedPerIp) return refuse(socket, 'too many connections without a hello')
+    ungreeted += 1
+    ungreetedByNetwork.set(network, fromNetwork + 1)
+    let greeted = false
+    const greet = (): void => {
+      if (greeted) return
+      greeted = true
+      ungreeted -= 1
+      const left = (ungreetedByNetwork.get(network) ?? 1) - 1
+      if (left > 0) ungreetedByNetwork.set(network, left)
+      else ungreetedByNetwork.delete(network)
+    }
+    socket.once('close', greet)
+    readHello(socket, helloTimeoutMs, (hello, rest) => { greet(); admit(socket, hello, rest) }, reason => refuse(socket, reason))
   })
   try {
     server.listen(port, options.host)
@@ -219,20 +247,28 @@ export async function createLaneRelay (deps: LaneRelayDeps, options: LaneRelayOp
 
 /**
  * Collects the first HELLO_BYTES, then pauses the socket (so nothing more is read from it
- * until it is spliced) and hands over the hello and whatever came after it.
+ * until it is spliced) and hands over the hello and whatever came after it. A socket that
+ * stays silent past `timeoutMs`, or half-closes before its whole hello (the listener keeps
+ * half-open sockets for splices), fails with the reason.
  */
-function readHello (socket: Socket, timeoutMs: number, onHello: (hello: Buffer, rest: Buffer) => void, onTimeout: () => void): void {
+function readHello (socket: Socket, timeoutMs: number, onHello: (hello: Buffer, rest: Buffer) => void, onFail: (reason: string) => void): void {
   let received = Buffer.alloc(0)
-  const timer = setTimeout(onTimeout, timeoutMs)
+  const timer = setTimeout(() => onFail('hello timeout'), timeoutMs)
+  const onEnd = (): void => {
+    clearTimeout(timer)
+    onFail('closed before its hello')
+  }
   const onData = (chunk: Buffer): void => {
     received = Buffer.concat([received, chunk])
     if (received.length < HELLO_BYTES) return
     clearTimeout(timer)
     socket.off('data', onData)
+    socket.off('end', onEnd)
     socket.pause()
     onHello(received.subarray(0, HELLO_BYTES), received.subarray(HELLO_BYTES))
   }
   socket.on('data', onData)
+  socket.once('end', onEnd)
   socket.once('close', () => clearTimeout(timer))
 }
 
