@@ -2,11 +2,10 @@ import type { Logger } from 'pino'
 import { Uint8ArrayList } from 'uint8arraylist'
 import {
   AppError, FrameDecoder, TRANSFER_KEEPALIVE_INTERVAL_MS, TRANSFER_KEEPALIVE_TIMEOUT_MS, encodeChunkFrame,
-  encodeControlFrame, type ControlFrame, type TransferFrame
+  encodeControlFrame, freeBuffer, type ControlFrame, type TransferFrame
 } from '@p2pft/protocol'
 import type { ByteStream } from './byte-stream.ts'
 import { ABORT_LINGER_MS, FINISH_TIMEOUT_MS, WRITE_BATCH_BYTES } from './constants.ts'
-import { freeBuffer } from './free-buffer.ts'
 import { toPeerError, toWireMessage } from './peer-error.ts'
 import { createReadBufferLedger } from './read-buffer-ledger.ts'
 

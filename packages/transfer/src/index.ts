@@ -1,5 +1,4 @@
 export type { ByteStream } from './byte-stream.ts'
-export { freeBuffer } from './free-buffer.ts'
 export type { TransferEvent } from './transfer-event.ts'
 export { sendTransfer, type ChunkSource, type SendTransferOptions, type SendResult } from './transfer-sender.ts'
 export {

@@ -1,8 +1,8 @@
 import { createCipheriv, createDecipheriv, createSecretKey } from 'node:crypto'
 import type { Socket } from 'node:net'
 import { Uint8ArrayList } from 'uint8arraylist'
-import { AppError, MAX_LANE_RECORD_PLAINTEXT_BYTES } from '@p2pft/protocol'
-import { freeBuffer, type ByteStream } from '@p2pft/transfer'
+import { AppError, MAX_LANE_RECORD_PLAINTEXT_BYTES, freeBuffer } from '@p2pft/protocol'
+import type { ByteStream } from '@p2pft/transfer'
 import { LANE_READ_HIGH_WATER_BYTES, LANE_READ_LOW_WATER_BYTES, LANE_WRITE_HIGH_WATER_BYTES } from './constants.ts'
 import type { LaneKeys } from './lane-keys.ts'
 
