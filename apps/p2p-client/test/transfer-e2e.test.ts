@@ -2,7 +2,7 @@ import { after, before, describe, test } from 'node:test'
 import assert from 'node:assert/strict'
 import { mkdir, readdir } from 'node:fs/promises'
 import { join } from 'node:path'
-import type { JsonProcess } from './support/json-process.ts'
+import type { JsonEvent, JsonProcess } from './support/json-process.ts'
 import { openTestBed, spawnClient, type TestBed } from './support/test-bed.ts'
 import { describeTree, writeNestedFolder, writeRandomFile } from './support/test-files.ts'
 
@@ -57,40 +57,33 @@ describe('two clients and a real signal server on 127.0.0.1', () => {
     assert.equal(bigComplete?.blake3, sent.get('big.bin')?.split(':')[1])
   })
 
-  test('a receiver that offers no lane (P2PFT_LANE=0) still gets the files, over the libp2p connection', async () => {
-    const sourceDir = join(bed.path, 'no-lane-files')
+  /** Sends 8 MiB to a new receiver that offers no lane (P2PFT_LANE=0), checks it arrived intact, and returns the sender's `connection` event. */
+  async function sendToReceiverWithoutLane (name: string, senderEnv: Record<string, string> = {}): Promise<JsonEvent | undefined> {
+    const sourceDir = join(bed.path, `${name}-no-lane-files`)
     const source = join(sourceDir, 'no-lane.bin')
     await mkdir(sourceDir)
     await writeRandomFile(source, 8 * MIB)
-    const downloads = join(bed.path, 'Erin-downloads')
-    const erin = spawnClient(bed, ['receive', '--name', 'Erin', '--yes', '--once', '--data-dir', join(bed.path, 'Erin-data'), '--dir', downloads], { P2PFT_LANE: '0' })
-    await erin.waitFor(e => e.event === 'listening')
+    const downloads = join(bed.path, `${name}-downloads`)
+    const receiver = spawnClient(bed, ['receive', '--name', name, '--yes', '--once', '--data-dir', join(bed.path, `${name}-data`), '--dir', downloads], { P2PFT_LANE: '0' })
+    await receiver.waitFor(e => e.event === 'listening')
 
-    const alice = spawnClient(bed, ['send', '--to', 'Erin', '--data-dir', join(bed.path, 'alice-data'), source])
+    const alice = spawnClient(bed, ['send', '--to', name, '--data-dir', join(bed.path, 'alice-data'), source], senderEnv)
     assert.equal(await alice.exited, 0, alice.stderr())
-    assert.equal(await erin.exited, 0, erin.stderr())
-    const connection = alice.events.find(e => e.event === 'connection')
+    assert.equal(await receiver.exited, 0, receiver.stderr())
+    assert.deepEqual(await describeTree(downloads), await describeTree(sourceDir))
+    return alice.events.find(e => e.event === 'connection')
+  }
+
+  test('a receiver that offers no lane (P2PFT_LANE=0) still gets the files, over the libp2p connection', async () => {
+    const connection = await sendToReceiverWithoutLane('Erin')
     assert.equal(connection?.type, 'direct')
     assert.equal(connection?.lane, undefined, 'no lane was used')
-    assert.deepEqual(await describeTree(downloads), await describeTree(sourceDir))
   })
 
   test('over the relay, a receiver that offers no lane (P2PFT_LANE=0) still gets the files, through the libp2p relay', async () => {
-    const sourceDir = join(bed.path, 'relayed-no-lane-files')
-    const source = join(sourceDir, 'relayed-no-lane.bin')
-    await mkdir(sourceDir)
-    await writeRandomFile(source, 8 * MIB)
-    const downloads = join(bed.path, 'Frank-downloads')
-    const frank = spawnClient(bed, ['receive', '--name', 'Frank', '--yes', '--once', '--data-dir', join(bed.path, 'Frank-data'), '--dir', downloads], { P2PFT_LANE: '0' })
-    await frank.waitFor(e => e.event === 'listening')
-
-    const alice = spawnClient(bed, ['send', '--to', 'Frank', '--data-dir', join(bed.path, 'alice-data'), source], { P2PFT_RELAY_ONLY: '1' })
-    assert.equal(await alice.exited, 0, alice.stderr())
-    assert.equal(await frank.exited, 0, frank.stderr())
-    const connection = alice.events.find(e => e.event === 'connection')
+    const connection = await sendToReceiverWithoutLane('Frank', { P2PFT_RELAY_ONLY: '1' })
     assert.equal(connection?.type, 'relayed')
     assert.equal(connection?.lane, undefined, 'no lane was used')
-    assert.deepEqual(await describeTree(downloads), await describeTree(sourceDir))
   })
 
   test('peers shows a receiver, and stops showing it within 15 s of its exit', async () => {

@@ -18,8 +18,10 @@ import { createSealedSocketStream, type SealedSocketStream } from './sealed-sock
  * caller then sends over the libp2p connection as before.
  */
 export async function openLane (connection: Connection, log: Logger, signal: AbortSignal): Promise<SealedSocketStream> {
-  const isRelayed = connection.remoteAddr.toString().includes('/p2p-circuit')
-  const host = isRelayed ? relayIpOfMultiaddr(connection.remoteAddr) : ipOfMultiaddr(connection.remoteAddr)
+  // Over a relayed connection the lane goes to the relay's host (§4.9), else to the peer's.
+  const relayHost = relayIpOfMultiaddr(connection.remoteAddr)
+  const isRelayed = relayHost !== undefined
+  const host = relayHost ?? ipOfMultiaddr(connection.remoteAddr)
   if (host === undefined) throw new AppError('TRANSFER_DIAL_FAILED', 'the connection has no IP address to open a lane to')
   const requestSignal = AbortSignal.any([signal, AbortSignal.timeout(LANE_REQUEST_TIMEOUT_MS)])
   const stream = await connection.newStream(LANE_PROTOCOL_ID, { signal: requestSignal, runOnLimitedConnection: true })
