@@ -25,9 +25,9 @@ describe('faults on the way: a cut link, a changing source, a full disk, many fi
       const source = join(bed.path, 'cut.bin')
       await writeRandomFile(source, 256 * MIB)
       const receiver = await rig.startReceiver()
+      const cut = rig.proxy.cutAfter(64 * MIB)
       const sender = rig.startSender([source], ['--retry-for', '120'])
-      await receiver.waitFor(e => e.event === 'progress' && Number(e.bytes) >= 64 * MIB, 60_000)
-      rig.proxy.cut()
+      await cut
       const cutAtMs = Date.now()
 
       const [senderNoticed, receiverNoticed] = await Promise.all([

@@ -11,7 +11,7 @@ const FILE_BYTES = 256 * MIB
 /** Random kill points per side: enough to hit different places, few enough for a 2-core CI. */
 const RUNS = 3
 
-/** A kill point between 10% and 90% of the file, as received bytes. */
+/** A kill point between 10% and 90% of the file, as bytes on the wire to the receiver (the proxy cuts the link there). */
 function randomKillPoint (): number {
   return Math.round(FILE_BYTES * (0.1 + 0.8 * Math.random()))
 }
@@ -42,11 +42,13 @@ describe('kill -9 in the middle of a 256 MiB transfer, then restart: it complete
       const rig = await createFaultRig(bed.path, `rk${run}`, bed.serverUrl)
       try {
         let receiver = await rig.startReceiver()
-        const sender = rig.startSender([source], ['--retry-for', '60'])
         const killAt = randomKillPoint()
-        await receiver.waitFor(e => e.event === 'progress' && Number(e.bytes) >= killAt, 60_000)
+        const cut = rig.proxy.cutAfter(killAt)
+        const sender = rig.startSender([source], ['--retry-for', '60'])
+        await cut
         receiver.child.kill('SIGKILL')
         await receiver.exited
+        rig.proxy.restore()
         assert.ok((await readdir(rig.downloads)).includes('big.bin.part'), 'the partial file stays')
 
         receiver = await rig.startReceiver()
@@ -72,11 +74,14 @@ describe('kill -9 in the middle of a 256 MiB transfer, then restart: it complete
       const rig = await createFaultRig(bed.path, `sk${run}`, bed.serverUrl)
       try {
         const receiver = await rig.startReceiver()
-        const first = rig.startSender([source])
         const killAt = randomKillPoint()
-        await receiver.waitFor(e => e.event === 'progress' && Number(e.bytes) >= killAt, 60_000)
+        const cut = rig.proxy.cutAfter(killAt)
+        const first = rig.startSender([source])
+        await cut
         first.child.kill('SIGKILL')
         await first.exited
+        // What the sender had sent before it died arrives, then the connection's end.
+        rig.proxy.restore()
         const interrupted = await receiver.waitFor(e => e.event === 'error', 30_000)
         assert.equal(interrupted.code, 'TRANSFER_PEER_GONE')
 
@@ -100,10 +105,12 @@ describe('kill -9 in the middle of a 256 MiB transfer, then restart: it complete
     const rig = await createFaultRig(bed.path, 'flip', bed.serverUrl)
     try {
       let receiver = await rig.startReceiver()
+      const cut = rig.proxy.cutAfter(FILE_BYTES / 2)
       const sender = rig.startSender([source], ['--retry-for', '60'])
-      await receiver.waitFor(e => e.event === 'progress' && Number(e.bytes) >= FILE_BYTES / 2, 60_000)
+      await cut
       receiver.child.kill('SIGKILL')
       await receiver.exited
+      rig.proxy.restore()
       // Flip a byte well inside what the receiver had verified.
       const part = await open(join(rig.downloads, 'big.bin.part'), 'r+')
       const offset = 10 * MIB + 12_345
