@@ -40,3 +40,35 @@ test('a torn or foreign record ends the journal there; no plan means no state', 
   assert.equal(foldJournal([{ ...plan, version: 2 }]), undefined)
   assert.equal(foldJournal([plan, { type: 'part', fileIndex: 7, partName: 'x.part' }])?.files.size, 0)
 })
+
+test('a flush resolves once everything queued before it is stored, also records queued while a write runs; many flushes share the writes', async () => {
+  const store = createMemoryResumeStore()
+  const appends: Array<{ records: unknown[], done: () => void }> = []
+  const slowStore = {
+    ...store,
+    async append (key: string, records: unknown[]) {
+      await new Promise<void>(resolve => appends.push({ records, done: resolve }))
+      await store.append(key, records)
+    }
+  }
+  const journal = createResumeJournal({ store: slowStore, key: 'k', log })
+  journal.add(plan)
+  journal.checkpoint()
+  assert.equal(appends.length, 1, 'the checkpoint started a write')
+
+  journal.add({ type: 'placing', fileIndex: 0, blake3: 'f'.repeat(64) })
+  const flushes = [journal.flush(), journal.flush(), journal.flush()]
+  let flushed = 0
+  for (const flush of flushes) void flush.then(() => { flushed++ })
+  appends[0]?.done()
+  await new Promise(resolve => setImmediate(resolve))
+  assert.equal(flushed, 0, 'the record queued during the first write is not stored yet')
+  assert.equal(appends.length, 2, 'the three flushes wait on one more write')
+  assert.deepEqual(appends[1]?.records, [{ type: 'placing', fileIndex: 0, blake3: 'f'.repeat(64) }])
+
+  appends[1]?.done()
+  await Promise.all(flushes)
+  assert.equal((await store.load('k')).length, 2)
+  await journal.flush()
+  assert.equal(appends.length, 2, 'a flush with nothing queued writes nothing')
+})

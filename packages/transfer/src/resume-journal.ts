@@ -110,7 +110,7 @@ export interface ResumeJournal {
   add: (record: ResumeRecord) => void
   /** Queues a verified, written chunk's hash. */
   addChunk: (fileIndex: number, hash: Uint8Array) => void
-  /** Starts writing what is queued, unless a write is under way (its successor then takes it). */
+  /** Starts writing what is queued, unless a write is under way (it then takes it too). */
   checkpoint: () => void
   /** Writes everything queued now; resolves once it is stored. */
   flush: () => Promise<void>
@@ -143,25 +143,36 @@ export function createResumeJournal (options: ResumeJournalOptions): ResumeJourn
     chunkHashes = []
   }
 
+  const hasQueued = (): boolean => {
+    takeChunks()
+    return queued.length > 0 && !failed
+  }
+
+  /** Appends until nothing is queued; called with something queued, so it awaits before it can end. */
   const writeQueued = async (): Promise<void> => {
-    for (;;) {
-      takeChunks()
-      if (queued.length === 0 || failed) return
-      const records = queued
-      queued = []
-      try {
-        await store.append(key, records)
-      } catch (err) {
-        // Resume state is a convenience: losing it costs a re-send, not the transfer.
-        failed = true
-        log.warn({ err }, 'could not save resume state; this transfer will not be resumable')
-      }
+    try {
+      do {
+        const records = queued
+        queued = []
+        try {
+          await store.append(key, records)
+        } catch (err) {
+          // Resume state is a convenience: losing it costs a re-send, not the transfer.
+          failed = true
+          log.warn({ err }, 'could not save resume state; this transfer will not be resumable')
+        }
+      } while (hasQueued())
+    } finally {
+      // In the same turn as the last look at the queue: a record queued after it starts a new
+      // write, and one queued before it is in this one, so awaiting `writing` is a whole flush.
+      writing = undefined
     }
   }
 
+  /** The write under way (which takes whatever is queued before it ends) or a new one. */
   const startWriting = (): Promise<void> => {
-    writing ??= writeQueued().finally(() => { writing = undefined })
-    return writing
+    if (writing === undefined && hasQueued()) writing = writeQueued()
+    return writing ?? Promise.resolve()
   }
 
   return {
@@ -178,15 +189,13 @@ export function createResumeJournal (options: ResumeJournalOptions): ResumeJourn
       void startWriting()
     },
     async flush () {
-      // A write under way may have taken its records before the latest were queued: go again.
-      while (writing !== undefined) await writing
       await startWriting()
     },
     async remove () {
       queued = []
       chunkHashes = []
       failed = true
-      while (writing !== undefined) await writing
+      await writing
       await store.remove(key).catch((err: unknown) => { log.warn({ err }, 'could not remove resume state') })
     }
   }
