@@ -107,8 +107,8 @@ async function exists (path: string): Promise<boolean> {
  * Writes the slices a chunk arrived in with one writev each time (a 1 MiB chunk comes in
  * a dozen or more slices: one write per slice cost twice the CPU), going on after a short write.
  */
-async function writeFully (handle: FileHandle, bufs: Iterable<Uint8Array>, position: number): Promise<void> {
-  let left = [...bufs]
+async function writeFully (handle: FileHandle, bufs: readonly Uint8Array[], position: number): Promise<void> {
+  let left = bufs
   while (left.length > 0) {
     const { bytesWritten } = await handle.writev(left, position)
     if (bytesWritten === 0) throw new Error('the disk accepted no bytes')
@@ -117,8 +117,9 @@ async function writeFully (handle: FileHandle, bufs: Iterable<Uint8Array>, posit
   }
 }
 
-/** What is left of `bufs` once its first `bytes` are written. */
-function dropWritten (bufs: Uint8Array[], bytes: number): Uint8Array[] {
+/** What is left of `bufs` once its first `bytes` are written (`bufs` itself when none are). */
+function dropWritten (bufs: readonly Uint8Array[], bytes: number): readonly Uint8Array[] {
+  if (bytes === 0) return bufs
   let index = 0
   while (index < bufs.length && bytes >= (bufs[index]?.byteLength ?? 0)) bytes -= bufs[index++]?.byteLength ?? 0
   const rest = bufs.slice(index)
